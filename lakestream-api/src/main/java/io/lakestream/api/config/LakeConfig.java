@@ -1,0 +1,23 @@
+package io.lakestream.api.config;
+
+import java.io.Serializable;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Iceberg lake settings.
+ *
+ * @param warehouse warehouse location (a local path or a URI such as {@code s3://bucket/lake})
+ * @param catalogUri JDBC URI of the Iceberg JDBC catalog, {@code jdbc:sqlite:...} when embedded
+ * @param catalogProperties extra Iceberg catalog properties passed through as is
+ */
+public record LakeConfig(String warehouse, String catalogUri, Map<String, String> catalogProperties)
+    implements Serializable {
+
+  public LakeConfig {
+    Objects.requireNonNull(warehouse, "warehouse");
+    Objects.requireNonNull(catalogUri, "catalogUri");
+    catalogProperties =
+        java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(catalogProperties));
+  }
+}

@@ -1,0 +1,61 @@
+package io.lakestream.api.config;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A whole pipeline file, loaded and validated: its sources, Kafka, gateway and lake settings.
+ *
+ * <p>Built by {@link PipelineLoader}; every field is already checked, so engines can use it as is.
+ * It is serializable so a Flink job can carry it to task managers on a real cluster.
+ *
+ * <pre>{@code
+ * PipelineConfig cfg = PipelineLoader.load(Path.of("pipeline.yaml"), Map.of("data_dir", "./data"));
+ * cfg.sources().get("sensors").keyField(); // "device_id"
+ * }</pre>
+ *
+ * @param name pipeline name ({@code pipeline:}); letters, digits, '-' and '_'
+ * @param checkpointInterval how often Flink checkpoints; lake commits happen on checkpoints
+ * @param parallelism Flink parallelism of the job
+ * @param dedupWindow how long an event id is remembered to drop re-posted duplicates
+ * @param kafka Kafka connection and topic settings
+ * @param gateway ingestion gateway settings
+ * @param lake Iceberg catalog and warehouse settings
+ * @param sources sources by name, in file order
+ */
+public record PipelineConfig(
+    String name,
+    Duration checkpointInterval,
+    int parallelism,
+    Duration dedupWindow,
+    KafkaConfig kafka,
+    GatewayConfig gateway,
+    LakeConfig lake,
+    Map<String, SourceConfig> sources)
+    implements Serializable {
+
+  public PipelineConfig {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(checkpointInterval, "checkpointInterval");
+    Objects.requireNonNull(dedupWindow, "dedupWindow");
+    Objects.requireNonNull(kafka, "kafka");
+    Objects.requireNonNull(gateway, "gateway");
+    Objects.requireNonNull(lake, "lake");
+    sources = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sources));
+    if (parallelism < 1) {
+      throw new IllegalArgumentException("parallelism must be >= 1");
+    }
+  }
+
+  /** Kafka topic that the gateway writes every accepted event to. */
+  public String rawTopic() {
+    return kafka.topicPrefix() + name + ".raw";
+  }
+
+  /** Kafka topic that the job writes validated (later: enriched) events to. */
+  public String enrichedTopic() {
+    return kafka.topicPrefix() + name + ".enriched";
+  }
+}

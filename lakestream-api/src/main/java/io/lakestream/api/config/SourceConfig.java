@@ -1,0 +1,33 @@
+package io.lakestream.api.config;
+
+import java.io.Serializable;
+import java.util.Objects;
+
+/**
+ * One source of a pipeline: how events arrive, the JSON Schema they must satisfy, the field they
+ * are partitioned by and the field holding their event time.
+ *
+ * @param name source name, the key under {@code sources:}; also the raw-zone table name
+ * @param type source type ({@code http} for now)
+ * @param schemaPath the schema file as written in the pipeline file, resolved against its folder
+ * @param schemaJson the JSON Schema text, read and parsed at load time
+ * @param keyField top-level field whose value is the Kafka and Flink key (per-key order holds)
+ * @param eventTime where the event time is and how it is written
+ */
+public record SourceConfig(
+    String name,
+    String type,
+    String schemaPath,
+    String schemaJson,
+    String keyField,
+    EventTimeConfig eventTime)
+    implements Serializable {
+
+  public SourceConfig {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(schemaJson, "schemaJson");
+    Objects.requireNonNull(keyField, "keyField");
+    Objects.requireNonNull(eventTime, "eventTime");
+  }
+}
