@@ -1,0 +1,79 @@
+package io.lakestream.lake;
+
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.types.Types;
+
+/**
+ * The Iceberg tables Lakestream writes: one raw-zone table per source and one error-zone table.
+ *
+ * <p>Column order is part of the contract: the Flink job writes rows positionally in this order.
+ */
+public final class LakeSchemas {
+
+  /** Namespace of the raw zone: one table per source, {@code raw.<source>}. */
+  public static final Namespace RAW = Namespace.of("raw");
+
+  /** Namespace of the error zone. */
+  public static final Namespace ERRORS = Namespace.of("errors");
+
+  /** The single table holding every rejected record. */
+  public static final TableIdentifier ERRORS_TABLE = TableIdentifier.of(ERRORS, "records");
+
+  /** Raw zone: envelope columns plus the validated payload as JSON text. */
+  public static final Schema RAW_SCHEMA =
+      new Schema(
+          Types.NestedField.required(1, "id", Types.StringType.get(), "event id"),
+          Types.NestedField.required(2, "source", Types.StringType.get(), "source name"),
+          Types.NestedField.optional(3, "key", Types.StringType.get(), "partition key value"),
+          Types.NestedField.required(
+              4, "event_time", Types.TimestampType.withZone(), "event time from the payload"),
+          Types.NestedField.required(
+              5, "ingest_time", Types.TimestampType.withZone(), "time the gateway accepted it"),
+          Types.NestedField.required(
+              6, "schema_version", Types.IntegerType.get(), "version of the source schema"),
+          Types.NestedField.required(
+              7, "payload", Types.StringType.get(), "the event as received (JSON)"));
+
+  /** Raw zone tables are partitioned by day of event time. */
+  public static final PartitionSpec RAW_SPEC =
+      PartitionSpec.builderFor(RAW_SCHEMA).day("event_time").build();
+
+  /** Error zone: who rejected what, why, and the original bytes. */
+  public static final Schema ERRORS_SCHEMA =
+      new Schema(
+          Types.NestedField.required(1, "id", Types.StringType.get(), "event id"),
+          Types.NestedField.required(2, "source", Types.StringType.get(), "source name"),
+          Types.NestedField.required(
+              3,
+              "stage",
+              Types.StringType.get(),
+              "stage that rejected it: parse|validate|event_time"),
+          Types.NestedField.required(4, "reason", Types.StringType.get(), "readable reason"),
+          Types.NestedField.required(
+              5, "ingest_time", Types.TimestampType.withZone(), "time the gateway accepted it"),
+          Types.NestedField.required(
+              6, "error_time", Types.TimestampType.withZone(), "time it was rejected"),
+          Types.NestedField.optional(
+              7, "original_text", Types.StringType.get(), "original bytes decoded as UTF-8"),
+          Types.NestedField.optional(
+              8, "original_bytes", Types.BinaryType.get(), "original bytes, unchanged"),
+          Types.NestedField.optional(
+              9, "origin", Types.StringType.get(), "where it came from (protocol, peer, line)"),
+          Types.NestedField.optional(10, "kafka_topic", Types.StringType.get(), "raw topic"),
+          Types.NestedField.optional(11, "kafka_partition", Types.IntegerType.get(), "partition"),
+          Types.NestedField.optional(12, "kafka_offset", Types.LongType.get(), "offset"));
+
+  /** The error zone is partitioned by day of ingest time. */
+  public static final PartitionSpec ERRORS_SPEC =
+      PartitionSpec.builderFor(ERRORS_SCHEMA).day("ingest_time").build();
+
+  /** Identifier of a source's raw-zone table. */
+  public static TableIdentifier rawTable(String source) {
+    return TableIdentifier.of(RAW, source);
+  }
+
+  private LakeSchemas() {}
+}

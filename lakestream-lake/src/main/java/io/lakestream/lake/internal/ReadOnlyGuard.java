@@ -1,0 +1,62 @@
+package io.lakestream.lake.internal;
+
+import io.lakestream.lake.SqlException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/**
+ * Lets only a single read-only query through, judged by DuckDB's own parser.
+ *
+ * <p>{@code json_serialize_sql} parses the text and serializes it only when every statement is a
+ * SELECT (which includes WITH, VALUES, FROM-first, DESCRIBE, SHOW and SUMMARIZE, all parsed as
+ * selects); anything else (COPY, CREATE, INSTALL, SET, ATTACH, PRAGMA, ...) comes back as an error.
+ * Asking the real parser avoids the holes of keyword matching (comments, CTE tricks, several
+ * statements). Function calls that touch files are stopped separately by the engine's settings.
+ */
+public final class ReadOnlyGuard {
+
+  /** The refusal, worded for the user. */
+  public static final String READ_ONLY = "only read-only SELECT queries are allowed";
+
+  private static final String CHECK =
+      "SELECT j->>'error', j->>'error_type', j->>'error_message', json_array_length(j,"
+          + " 'statements') FROM (SELECT json_serialize_sql(?::VARCHAR) AS j)";
+
+  private ReadOnlyGuard() {}
+
+  /**
+   * Throws unless {@code sql} is exactly one read-only statement.
+   *
+   * @param duck any DuckDB connection; nothing of {@code sql} is executed on it
+   */
+  public static void check(Connection duck, String sql) throws SQLException {
+    if (sql == null || sql.isBlank()) {
+      throw new SqlException("empty query");
+    }
+    try (PreparedStatement ps = duck.prepareStatement(CHECK)) {
+      ps.setString(1, sql);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        boolean error = "true".equals(rs.getString(1));
+        String errorType = rs.getString(2);
+        String errorMessage = rs.getString(3);
+        long statements = rs.getLong(4);
+        if (error && "parser".equals(errorType)) {
+          throw new SqlException("Parser Error: " + errorMessage);
+        }
+        if (error) {
+          throw new SqlException(
+              READ_ONLY + " (SELECT, WITH, VALUES, FROM, DESCRIBE, SHOW or SUMMARIZE)");
+        }
+        if (statements == 0) {
+          throw new SqlException("empty query");
+        }
+        if (statements > 1) {
+          throw new SqlException(READ_ONLY + ", one at a time (got " + statements + " statements)");
+        }
+      }
+    }
+  }
+}
