@@ -1,0 +1,71 @@
+package io.lakestream.jobs.ingest;
+
+import java.util.Arrays;
+
+/**
+ * One record of a pipeline's raw Kafka topic: the event's original bytes plus its envelope.
+ *
+ * <p>A Flink POJO (public fields, no-arg constructor) so Flink serializes it without Kryo.
+ */
+public class RawEvent {
+  public String id;
+  public String source;
+  public String key;
+  public long ingestTime;
+  public byte[] value;
+  public String origin;
+
+  /** Non-null when the gateway already rejected the bytes (e.g. a malformed NDJSON line). */
+  public String gatewayError;
+
+  public String topic;
+  public int partition;
+  public long offset;
+
+  public RawEvent() {}
+
+  /** The Flink key used for dedup and per-key order: source and partition key. */
+  public String flinkKey() {
+    return source + '\u0000' + (key == null ? id : key);
+  }
+
+  @Override
+  public String toString() {
+    return "RawEvent{id="
+        + id
+        + ", source="
+        + source
+        + ", key="
+        + key
+        + ", "
+        + topic
+        + "/"
+        + partition
+        + "@"
+        + offset
+        + ", bytes="
+        + (value == null ? 0 : value.length)
+        + (gatewayError == null ? "" : ", error=" + gatewayError)
+        + "}";
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RawEvent r
+        && ingestTime == r.ingestTime
+        && partition == r.partition
+        && offset == r.offset
+        && java.util.Objects.equals(id, r.id)
+        && java.util.Objects.equals(source, r.source)
+        && java.util.Objects.equals(key, r.key)
+        && Arrays.equals(value, r.value)
+        && java.util.Objects.equals(origin, r.origin)
+        && java.util.Objects.equals(gatewayError, r.gatewayError)
+        && java.util.Objects.equals(topic, r.topic);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(id, source, offset);
+  }
+}
