@@ -68,6 +68,9 @@ public final class PipelineJob {
   /** Adds the pipeline's operators to the environment (and sets checkpointing and parallelism). */
   public void attachTo(StreamExecutionEnvironment env) {
     env.setParallelism(cfg.parallelism());
+    // No operator of this job keeps a reference to a record after emitting it, so records can be
+    // handed along a chain without a defensive copy per operator.
+    env.getConfig().enableObjectReuse();
     env.enableCheckpointing(cfg.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
 
     KafkaSource<RawEvent> source =

@@ -2,10 +2,11 @@ package io.lakestream.jobs.dedup;
 
 import io.lakestream.jobs.ingest.RawEvent;
 import java.time.Duration;
+import java.util.Iterator;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -17,39 +18,59 @@ import org.apache.flink.util.Collector;
  * <p>Keyed by (source, partition key) rather than by id so that per-key order holds downstream. A
  * client that re-posts an event after a timeout or a 503 re-sends the same id with the same key, so
  * it lands on the same state entry. Replays after a failure do not need this: Kafka offsets and
- * this state are restored together from the checkpoint. Cost: one map entry (id + timestamp, ~100
- * bytes on the heap) per distinct event id seen within the window.
+ * this state are restored together from the checkpoint.
+ *
+ * <p>Each id is stored with its expiry time. Expired ids are removed by one processing-time timer
+ * per key and time bucket (a sixteenth of the window), so each event costs two point lookups and
+ * cleanup is amortized — Flink's state TTL with incremental cleanup would rescan a key's whole map
+ * on every access. Cost: one map entry (~100 bytes on the heap) per distinct id within the window.
  */
 public final class DedupFunction extends KeyedProcessFunction<String, RawEvent, RawEvent> {
 
-  private final Duration window;
-  private transient MapState<String, Boolean> seen;
+  private final long windowMillis;
+  private final long bucketMillis;
+  private transient MapState<String, Long> expiryById;
   private transient Counter duplicates;
 
   public DedupFunction(Duration window) {
-    this.window = window;
+    this.windowMillis = window.toMillis();
+    this.bucketMillis = Math.max(1_000L, windowMillis / 16);
   }
 
   @Override
   public void open(OpenContext ctx) {
-    MapStateDescriptor<String, Boolean> d =
-        new MapStateDescriptor<>("seen-ids", Types.STRING, Types.BOOLEAN);
-    d.enableTimeToLive(
-        StateTtlConfig.newBuilder(window)
-            .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-            .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-            .build());
-    seen = getRuntimeContext().getMapState(d);
+    expiryById =
+        getRuntimeContext()
+            .getMapState(new MapStateDescriptor<>("id-expiry", Types.STRING, Types.LONG));
     duplicates = getRuntimeContext().getMetricGroup().counter("lakestream_duplicates_dropped");
   }
 
   @Override
   public void processElement(RawEvent e, Context ctx, Collector<RawEvent> out) throws Exception {
-    if (seen.contains(e.id)) {
+    long now = ctx.timerService().currentProcessingTime();
+    Long expiry = expiryById.get(e.id);
+    if (expiry != null && expiry > now) {
       duplicates.inc();
       return;
     }
-    seen.put(e.id, Boolean.TRUE);
+    long newExpiry = now + windowMillis;
+    expiryById.put(e.id, newExpiry);
+    // Timers with the same timestamp and key are kept once, so this is one timer per bucket.
+    ctx.timerService().registerProcessingTimeTimer((newExpiry / bucketMillis + 1) * bucketMillis);
     out.collect(e);
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<RawEvent> out)
+      throws Exception {
+    Iterator<Map.Entry<String, Long>> it = expiryById.iterator();
+    while (it.hasNext()) {
+      if (it.next().getValue() <= timestamp) {
+        it.remove();
+      }
+    }
+    if (expiryById.isEmpty()) {
+      expiryById.clear(); // drops the key's (now empty) map itself, not just its entries
+    }
   }
 }
