@@ -429,7 +429,7 @@ public final class PipelineLoader {
               + field.text()
               + "' is not a top-level property of schema "
               + schemaRef.text()
-              + Suggestions.didYouMean(field.text(), schema.properties())
+              + Suggestions.didYouMeanOrStop(field.text(), schema.properties())
               + " Declared properties: "
               + String.join(", ", schema.properties());
     }
@@ -558,7 +558,7 @@ public final class PipelineLoader {
               "api key names source '"
                   + s.text()
                   + "', which is not declared under 'sources'"
-                  + Suggestions.didYouMean(s.text(), declaredSources)
+                  + Suggestions.didYouMeanOrStop(s.text(), declaredSources)
                   + " Declared sources: "
                   + String.join(", ", declaredSources));
           sourcesOk = false;

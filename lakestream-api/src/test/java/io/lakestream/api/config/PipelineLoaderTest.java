@@ -645,7 +645,7 @@ class PipelineLoaderTest {
       assertThat(p.column()).isEqualTo(14);
       assertThat(p.message())
           .contains("event-time field 'timestamp' is not a top-level property")
-          .contains("Declared properties: device_id, ts, temperature");
+          .endsWith("sensor.schema.json. Declared properties: device_id, ts, temperature");
     }
 
     @Test

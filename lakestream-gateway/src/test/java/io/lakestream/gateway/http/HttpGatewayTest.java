@@ -817,7 +817,12 @@ class HttpGatewayTest {
     PipelineConfig cfg =
         Fixtures.pipeline(
             Fixtures.gateway("127.0.0.1", 1_000, Duration.ofSeconds(10), List.of()),
-            Map.of("security.protocol", "SSL", "linger.ms", "20", "key.serializer", "nope"));
+            Map.of(
+                "security.protocol", "SSL",
+                "linger.ms", "20",
+                "key.serializer", "nope",
+                "acks", "1",
+                "enable.idempotence", "false"));
 
     var p = HttpGateway.producerProperties(cfg, "broker:9092");
 

@@ -33,6 +33,12 @@ public final class Suggestions {
     return closest(word, candidates).map(c -> "; did you mean '" + c + "'?").orElse("");
   }
 
+  /** {@code "; did you mean 'x'?"}, or a full stop when there is no close candidate. */
+  public static String didYouMeanOrStop(String word, Collection<String> candidates) {
+    String hint = didYouMean(word, candidates);
+    return hint.isEmpty() ? "." : hint;
+  }
+
   /**
    * A message for a word that is not one of the known ones, e.g. {@code unknown key 'pipline'; did
    * you mean 'pipeline'? Allowed keys: pipeline, sources}.
