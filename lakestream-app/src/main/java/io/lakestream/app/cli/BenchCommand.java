@@ -1,0 +1,353 @@
+package io.lakestream.app.cli;
+
+import io.lakestream.api.config.PipelineConfig;
+import io.lakestream.api.config.PipelineConfigException;
+import io.lakestream.app.bench.SensorReadings;
+import io.lakestream.app.embedded.EmbeddedLakestream;
+import io.lakestream.lake.LakeSchemas;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code lakestream bench}: drives sensor readings over HTTP through the whole embedded path and
+ * reports ingest rate, end-to-end rate and ack→queryable latency.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Benchmark the whole path: HTTP gateway → Kafka → Flink → Iceberg raw zone.",
+      "Starts the embedded stack on a fresh data directory (deleted afterwards unless --keep),",
+      "posts N sensor readings (~200 B each) in NDJSON batches and waits until the lake has them.",
+      "Prints: ingest rate (events/s acked), end-to-end rate (events/s committed to the lake),",
+      "ack→queryable latency p50/p99, start-up time and peak RSS."
+    })
+final class BenchCommand implements Callable<Integer> {
+
+  @Mixin PipelineOptions pipeline = new PipelineOptions();
+
+  @Option(names = "--events", description = "Events to send (default: ${DEFAULT-VALUE}).")
+  long events = 1_000_000;
+
+  @Option(names = "--batch", description = "Events per HTTP request (default: ${DEFAULT-VALUE}).")
+  int batch = 1000;
+
+  @Option(
+      names = "--connections",
+      description = "Concurrent HTTP requests in flight (default: ${DEFAULT-VALUE}).")
+  int connections = 4;
+
+  @Option(
+      names = "--checkpoint-interval",
+      description = "Override the pipeline's checkpoint interval in seconds (lake commit cadence).")
+  Double checkpointSeconds;
+
+  @Option(names = "--keep", description = "Keep the benchmark's data directory.")
+  boolean keep;
+
+  @Option(names = "--source", description = "Source to post to (default: ${DEFAULT-VALUE}).")
+  String source = "sensors";
+
+  @Override
+  public Integer call() throws Exception {
+    Path dataDir =
+        pipeline.dataDir.equals(Path.of("data"))
+            ? Files.createTempDirectory("lakestream-bench-")
+            : pipeline.dataDirAbsolute();
+    pipeline.dataDir = dataDir;
+    PipelineConfig cfg;
+    try {
+      cfg = pipeline.load();
+    } catch (PipelineConfigException e) {
+      System.err.println(e.getMessage());
+      return 2;
+    }
+    if (!cfg.sources().containsKey(source)) {
+      System.err.println("error: pipeline has no source '" + source + "'");
+      return 2;
+    }
+    cfg =
+        new PipelineConfig(
+            cfg.name(),
+            checkpointSeconds == null
+                ? cfg.checkpointInterval()
+                : Duration.ofMillis((long) (checkpointSeconds * 1000)),
+            cfg.parallelism(),
+            cfg.dedupWindow(),
+            cfg.kafka(),
+            cfg.gateway().withPort(0),
+            cfg.lake(),
+            cfg.sources());
+    System.out.printf(
+        Locale.ROOT,
+        "bench: %,d events in batches of %,d over %d connections; checkpoint every %.1f s; data %s%n",
+        events,
+        batch,
+        connections,
+        cfg.checkpointInterval().toMillis() / 1000.0,
+        dataDir);
+    long startNanos = System.nanoTime();
+    try (EmbeddedLakestream ls =
+        EmbeddedLakestream.start(
+            cfg, dataDir, EmbeddedLakestream.Options.defaults().withKafkaPort(0))) {
+      long upMillis = (System.nanoTime() - startNanos) / 1_000_000;
+      System.out.printf(Locale.ROOT, "bench: stack up in %.2f s%n", upMillis / 1000.0);
+      Result r = drive(ls, cfg);
+      r.upMillis = upMillis;
+      r.print(events);
+      return r.committed >= events ? 0 : 1;
+    } finally {
+      if (!keep) {
+        deleteTree(dataDir);
+      }
+    }
+  }
+
+  private Result drive(EmbeddedLakestream ls, PipelineConfig cfg) throws Exception {
+    SensorReadings gen =
+        new SensorReadings("bench" + System.currentTimeMillis(), 5000, Instant.now());
+    int batches = (int) ((events + batch - 1) / batch);
+    long[] ackNanos = new long[batches];
+    long[] ackedAfter = new long[batches]; // events acked when this batch was acked
+    AtomicLong acked = new AtomicLong();
+    AtomicLong nextBatch = new AtomicLong();
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+    URI uri = URI.create(ls.gatewayUrl() + "/v1/sources/" + source + "/events");
+    Table table = ls.lake().catalog().loadTable(LakeSchemas.rawTable(source));
+    long baseline = committedRows(table);
+
+    List<long[]> commits = new ArrayList<>(); // {nanos, rows}
+    Thread watcher =
+        new Thread(
+            () -> {
+              while (!Thread.currentThread().isInterrupted()) {
+                long rows = committedRows(table) - baseline;
+                synchronized (commits) {
+                  if (commits.isEmpty() || commits.get(commits.size() - 1)[1] != rows) {
+                    commits.add(new long[] {System.nanoTime(), rows});
+                  }
+                }
+                if (rows >= events) {
+                  return;
+                }
+                try {
+                  Thread.sleep(50);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "bench-lake-watcher");
+
+    // Bodies are built before the clock starts so the load generator does not compete for the
+    // same two cores as the path it measures.
+    System.out.printf(Locale.ROOT, "bench: generating %,d request bodies...%n", batches);
+    byte[][] bodies = new byte[batches][];
+    for (int b = 0; b < batches; b++) {
+      long from = (long) b * batch;
+      bodies[b] = gen.batch(from, Math.min(events, from + batch));
+    }
+    long t0 = System.nanoTime();
+    watcher.start();
+    ExecutorService pool = Executors.newFixedThreadPool(connections);
+    List<Future<?>> futures = new ArrayList<>();
+    for (int c = 0; c < connections; c++) {
+      futures.add(
+          pool.submit(
+              () -> {
+                long b;
+                while ((b = nextBatch.getAndIncrement()) < batches) {
+                  long from = b * batch;
+                  long to = Math.min(events, from + batch);
+                  byte[] body = bodies[(int) b];
+                  bodies[(int) b] = null; // let it go once sent
+                  HttpRequest req =
+                      HttpRequest.newBuilder(uri)
+                          .header("Content-Type", "application/x-ndjson")
+                          .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                          .build();
+                  while (true) {
+                    HttpResponse<String> resp =
+                        http.send(req, HttpResponse.BodyHandlers.ofString());
+                    if (resp.statusCode() == 202) {
+                      break;
+                    }
+                    if (resp.statusCode() != 503) {
+                      throw new IllegalStateException(
+                          "gateway answered " + resp.statusCode() + ": " + resp.body());
+                    }
+                    Thread.sleep(200); // back off as Retry-After asks, then retry the same ids
+                  }
+                  synchronized (ackNanos) {
+                    ackNanos[(int) b] = System.nanoTime();
+                    ackedAfter[(int) b] = acked.addAndGet(to - from);
+                  }
+                }
+                return null;
+              }));
+    }
+    long lastPrint = System.nanoTime();
+    while (!futures.stream().allMatch(Future::isDone) || watcher.isAlive()) {
+      Thread.sleep(100);
+      if (System.nanoTime() - lastPrint > 2_000_000_000L) {
+        lastPrint = System.nanoTime();
+        long rows;
+        synchronized (commits) {
+          rows = commits.isEmpty() ? 0 : commits.get(commits.size() - 1)[1];
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        System.out.printf(
+            Locale.ROOT,
+            "  %5.1f s  acked %,d/%,d (%,.0f ev/s)  in lake %,d%n",
+            secs,
+            acked.get(),
+            events,
+            acked.get() / secs,
+            rows);
+      }
+      for (Future<?> f : futures) {
+        if (f.isDone()) {
+          f.get(); // surfaces a sender failure at once
+        }
+      }
+      if (System.nanoTime() - t0 > Duration.ofMinutes(30).toNanos()) {
+        throw new IllegalStateException("benchmark did not finish within 30 minutes");
+      }
+    }
+    pool.shutdown();
+    Result r = new Result();
+    long lastAck = Arrays.stream(ackNanos).max().orElse(t0);
+    r.ingestSeconds = (lastAck - t0) / 1e9;
+    synchronized (commits) {
+      long[] last = commits.get(commits.size() - 1);
+      r.committed = last[1];
+      r.endToEndSeconds = (last[0] - t0) / 1e9;
+      r.latenciesMs = latencies(ackNanos, ackedAfter, commits);
+    }
+    return r;
+  }
+
+  /**
+   * Latency of each batch: from its ack until the lake's committed row count first covers every
+   * event acked up to and including that batch. Kafka partitions progress together at checkpoint
+   * barriers, so this tracks the batch's own visibility closely without querying per id.
+   */
+  static double[] latencies(long[] ackNanos, long[] ackedAfter, List<long[]> commits) {
+    double[] out = new double[ackNanos.length];
+    int c = 0;
+    Integer[] order = new Integer[ackNanos.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, Comparator.comparingLong(i -> ackedAfter[i]));
+    for (int k = 0; k < order.length; k++) {
+      int b = order[k];
+      while (c < commits.size() && commits.get(c)[1] < ackedAfter[b]) {
+        c++;
+      }
+      long visible = c < commits.size() ? commits.get(c)[0] : Long.MAX_VALUE;
+      out[k] = Math.max(0, (visible - ackNanos[b]) / 1e6);
+    }
+    Arrays.sort(out);
+    return out;
+  }
+
+  private static long committedRows(Table table) {
+    table.refresh();
+    Snapshot s = table.currentSnapshot();
+    if (s == null) {
+      return 0;
+    }
+    String total = s.summary().get("total-records");
+    return total == null ? 0 : Long.parseLong(total);
+  }
+
+  static double percentile(double[] sorted, double p) {
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    int idx = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, idx))];
+  }
+
+  static long peakRssKb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // not Linux: reported as unknown
+    }
+    return -1;
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(p)) {
+      s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
+  }
+
+  private static final class Result {
+    long upMillis;
+    double ingestSeconds;
+    double endToEndSeconds;
+    long committed;
+    double[] latenciesMs;
+
+    void print(long events) {
+      long rss = peakRssKb();
+      System.out.println();
+      System.out.println("bench results");
+      System.out.printf(
+          Locale.ROOT, "  events               %,d (committed %,d)%n", events, committed);
+      System.out.printf(
+          Locale.ROOT, "  ingest rate          %,.0f events/s acked%n", events / ingestSeconds);
+      System.out.printf(
+          Locale.ROOT,
+          "  end-to-end rate      %,.0f events/s committed to the lake%n",
+          committed / endToEndSeconds);
+      System.out.printf(
+          Locale.ROOT,
+          "  ack→queryable        p50 %,.0f ms   p99 %,.0f ms%n",
+          percentile(latenciesMs, 50),
+          percentile(latenciesMs, 99));
+      System.out.printf(Locale.ROOT, "  up time to ready     %,.2f s%n", upMillis / 1000.0);
+      System.out.printf(
+          Locale.ROOT,
+          "  peak RSS             %s%n",
+          rss < 0 ? "unknown" : String.format(Locale.ROOT, "%,d MB", rss / 1024));
+    }
+  }
+}

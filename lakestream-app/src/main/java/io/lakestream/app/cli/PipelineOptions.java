@@ -1,0 +1,51 @@
+package io.lakestream.app.cli;
+
+import io.lakestream.api.config.PipelineConfig;
+import io.lakestream.api.config.PipelineLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** Options shared by commands that read a pipeline file and a data directory. */
+final class PipelineOptions {
+
+  /** Environment variable naming the installation folder, set by the {@code lakestream} script. */
+  static final String HOME_ENV = "LAKESTREAM_HOME";
+
+  @Option(
+      names = {"-p", "--pipeline"},
+      paramLabel = "FILE",
+      description = "Pipeline file (default: the bundled example, examples/iot/pipeline.yaml).")
+  Path pipeline;
+
+  @Option(
+      names = {"-d", "--data-dir"},
+      paramLabel = "DIR",
+      description = "Where Kafka, Flink state, the catalog and the lake live (default: ./data).")
+  Path dataDir = Path.of("data");
+
+  Path pipelineFile() {
+    if (pipeline != null) {
+      return pipeline;
+    }
+    String home = System.getenv(HOME_ENV);
+    Path base = home == null ? Path.of("") : Path.of(home);
+    Path example = base.resolve("examples/iot/pipeline.yaml");
+    if (!Files.exists(example)) {
+      throw new IllegalArgumentException(
+          "no pipeline file given and the bundled example "
+              + example.toAbsolutePath()
+              + " is missing; pass --pipeline FILE");
+    }
+    return example;
+  }
+
+  Path dataDirAbsolute() {
+    return dataDir.toAbsolutePath().normalize();
+  }
+
+  PipelineConfig load() {
+    return PipelineLoader.load(pipelineFile(), Map.of("data_dir", dataDirAbsolute().toString()));
+  }
+}

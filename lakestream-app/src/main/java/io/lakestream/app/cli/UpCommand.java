@@ -1,0 +1,158 @@
+package io.lakestream.app.cli;
+
+import io.lakestream.api.config.PipelineConfig;
+import io.lakestream.api.config.PipelineConfigException;
+import io.lakestream.app.embedded.EmbeddedLakestream;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+/** {@code lakestream up}: the whole platform embedded in this JVM. */
+@Command(
+    name = "up",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Start Lakestream embedded in one JVM: Kafka broker, Flink job, HTTP gateway and lake.",
+      "Data stays under --data-dir; the next 'up' resumes where this one stopped. Ctrl-C stops."
+    })
+final class UpCommand implements Callable<Integer> {
+
+  @Mixin PipelineOptions pipeline = new PipelineOptions();
+
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      description = "HTTP gateway port (default: gateway.port of the pipeline file, 8080).")
+  Integer port;
+
+  @Option(
+      names = "--host",
+      paramLabel = "HOST",
+      description = "HTTP gateway address (default: gateway.host of the pipeline file, 127.0.0.1).")
+  String host;
+
+  @Option(
+      names = "--kafka-port",
+      paramLabel = "PORT",
+      description = "Port of the embedded Kafka broker on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+  int kafkaPort = 9092;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PipelineConfig cfg;
+    try {
+      cfg = pipeline.load();
+    } catch (PipelineConfigException | IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      return 2;
+    }
+    if (port != null || host != null) {
+      var gw = cfg.gateway();
+      gw = port != null ? gw.withPort(port) : gw;
+      gw = host != null ? gw.withHost(host) : gw;
+      cfg =
+          new PipelineConfig(
+              cfg.name(),
+              cfg.checkpointInterval(),
+              cfg.parallelism(),
+              cfg.dedupWindow(),
+              cfg.kafka(),
+              gw,
+              cfg.lake(),
+              cfg.sources());
+    }
+    System.out.printf(
+        "Starting pipeline '%s' from %s (data: %s)...%n",
+        cfg.name(), pipeline.pipelineFile(), pipeline.dataDirAbsolute());
+    EmbeddedLakestream ls;
+    try {
+      ls =
+          EmbeddedLakestream.start(
+              cfg,
+              pipeline.dataDirAbsolute(),
+              EmbeddedLakestream.Options.defaults().withKafkaPort(kafkaPort));
+    } catch (IllegalStateException e) {
+      System.err.println("error: " + e.getMessage());
+      return 1;
+    }
+    // Stop on SIGINT/SIGTERM ourselves instead of in a JVM shutdown hook: by the time shutdown
+    // hooks run, Iceberg's shared worker pool has been terminated by its own hook, and the final
+    // lake commit of the savepoint would fail.
+    CountDownLatch stopRequested = new CountDownLatch(1);
+    AtomicInteger signals = new AtomicInteger();
+    for (String name : new String[] {"INT", "TERM"}) {
+      try {
+        Signal.handle(
+            new Signal(name),
+            sig -> {
+              if (signals.incrementAndGet() > 1) {
+                System.err.println(
+                    "\nForced exit: the next start resumes from the last checkpoint.");
+                Runtime.getRuntime().halt(130);
+              }
+              stopRequested.countDown();
+            });
+      } catch (IllegalArgumentException unsupported) {
+        // platform without this signal: the shutdown hook below still closes what it can
+      }
+    }
+    Thread hook = new Thread(ls::close, "lakestream-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    printBanner(ls);
+    stopRequested.await();
+    System.out.println(
+        "\nStopping: committing to the lake, then closing Kafka (Ctrl-C again to force)...");
+    ls.close();
+    System.out.println(
+        "Stopped. Data is in " + ls.dataDir() + "; './lakestream up' resumes from it.");
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException alreadyShuttingDown) {
+      // fine: close() is idempotent
+    }
+    return 0;
+  }
+
+  private static void printBanner(EmbeddedLakestream ls) {
+    PipelineConfig c = ls.pipeline();
+    String url = ls.gatewayUrl();
+    String firstSource = c.sources().keySet().iterator().next();
+    StringBuilder b = new StringBuilder();
+    b.append(
+        String.format(
+            "%nLakestream pipeline '%s' is up (%.1f s)%s%n",
+            c.name(),
+            ls.startupMillis() / 1000.0,
+            ls.restoredFrom().map(p -> ", resumed from " + p.getFileName()).orElse("")));
+    b.append(
+        String.format(
+            "  HTTP gateway  %s   POST /v1/sources/{%s}/events%n",
+            url, String.join(",", c.sources().keySet())));
+    b.append(
+        String.format(
+            "  Kafka         %s   topics %s, %s%n",
+            ls.kafkaBootstrap(), c.rawTopic(), c.enrichedTopic()));
+    b.append(
+        String.format(
+            "  Flink         local mini cluster, parallelism %d, checkpoint every %ss%n",
+            c.parallelism(), c.checkpointInterval().toMillis() / 1000.0));
+    b.append(
+        String.format(
+            "  Lake          Iceberg %s, warehouse %s%n",
+            c.lake().catalogUri(), c.lake().warehouse()));
+    b.append(String.format("  Data          %s%n", ls.dataDir()));
+    b.append(String.format("%nTry:%n"));
+    b.append(
+        String.format(
+            "  curl -X POST %s/v1/sources/%s/events --data-binary @examples/iot/readings.ndjson%n",
+            url, firstSource));
+    b.append(String.format("  ./lakestream sql \"SELECT count(*) FROM raw.%s\"%n", firstSource));
+    b.append(String.format("%nPress Ctrl-C to stop.%n"));
+    System.out.print(b);
+    System.out.flush();
+  }
+}

@@ -1,0 +1,390 @@
+package io.lakestream.app.embedded;
+
+import io.lakestream.api.config.KafkaConfig;
+import io.lakestream.api.config.PipelineConfig;
+import io.lakestream.gateway.http.HttpGateway;
+import io.lakestream.jobs.PipelineJob;
+import io.lakestream.lake.LakeCatalog;
+import io.lakestream.lake.LakeTables;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole platform in one JVM: Kafka broker, lake tables, the Flink job on a local mini cluster
+ * and the HTTP gateway, for one pipeline.
+ *
+ * <pre>{@code
+ * try (EmbeddedLakestream ls = EmbeddedLakestream.start(cfg, Path.of("data"), Options.defaults())) {
+ *   ls.gatewayUrl(); // http://127.0.0.1:8080
+ * }
+ * }</pre>
+ *
+ * <p>{@link #close()} stops in the order that loses nothing: the gateway stops taking requests, the
+ * job stops with a savepoint (committing what it holds to the lake), then the broker stops. The
+ * next start resumes from that savepoint, or from the newest retained checkpoint after a crash.
+ */
+public final class EmbeddedLakestream implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedLakestream.class);
+
+  /** Start-up knobs that are not part of the pipeline file. */
+  public record Options(int kafkaPort, Duration readyTimeout) {
+    public static Options defaults() {
+      return new Options(9092, Duration.ofSeconds(120));
+    }
+
+    public Options withKafkaPort(int port) {
+      return new Options(port, readyTimeout);
+    }
+  }
+
+  private final PipelineConfig cfg;
+  private final Path dataDir;
+  private final EmbeddedKafka kafka;
+  private final LakeCatalog lake;
+  private final JobClient job;
+  private final Producer<byte[], byte[]> producer;
+  private final HttpGateway gateway;
+  private final RestorePoints restorePoints;
+  private final Optional<Path> restoredFrom;
+  private final long startupMillis;
+  private volatile boolean closed;
+
+  private EmbeddedLakestream(
+      PipelineConfig cfg,
+      Path dataDir,
+      EmbeddedKafka kafka,
+      LakeCatalog lake,
+      JobClient job,
+      Producer<byte[], byte[]> producer,
+      HttpGateway gateway,
+      RestorePoints restorePoints,
+      Optional<Path> restoredFrom,
+      long startupMillis) {
+    this.cfg = cfg;
+    this.dataDir = dataDir;
+    this.kafka = kafka;
+    this.lake = lake;
+    this.job = job;
+    this.producer = producer;
+    this.gateway = gateway;
+    this.restorePoints = restorePoints;
+    this.restoredFrom = restoredFrom;
+    this.startupMillis = startupMillis;
+  }
+
+  /**
+   * Starts every part and returns once the gateway accepts events and the job runs.
+   *
+   * @throws IllegalStateException with a readable message when a part cannot start
+   */
+  public static EmbeddedLakestream start(PipelineConfig pipeline, Path dataDir, Options options) {
+    long t0 = System.currentTimeMillis();
+    List<AutoCloseable> started = new ArrayList<>();
+    try {
+      Files.createDirectories(dataDir);
+      EmbeddedKafka kafka = null;
+      PipelineConfig cfg = pipeline;
+      if (pipeline.kafka().embedded()) {
+        kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), options.kafkaPort());
+        started.add(kafka);
+        cfg = withBootstrap(pipeline, kafka.bootstrapServers());
+      }
+      createTopics(cfg);
+
+      LakeCatalog lake = LakeCatalog.open(cfg.lake());
+      started.add(lake);
+      LakeTables.ensure(lake.catalog(), cfg);
+
+      RestorePoints points = new RestorePoints(dataDir.resolve("flink"));
+      Optional<Path> restore = points.newest();
+      JobClient job = startJob(cfg, points, restore, options.readyTimeout());
+      started.add(() -> job.cancel().get(30, TimeUnit.SECONDS));
+
+      Producer<byte[], byte[]> producer =
+          new KafkaProducer<>(HttpGateway.producerProperties(cfg, cfg.kafka().bootstrapServers()));
+      started.add(producer);
+      HttpGateway gateway = HttpGateway.builder().pipeline(cfg).producer(producer).build();
+      gateway.start();
+      started.add(gateway);
+      return new EmbeddedLakestream(
+          cfg,
+          dataDir,
+          kafka,
+          lake,
+          job,
+          producer,
+          gateway,
+          points,
+          restore,
+          System.currentTimeMillis() - t0);
+    } catch (RuntimeException | java.io.IOException e) {
+      for (int i = started.size() - 1; i >= 0; i--) {
+        try {
+          started.get(i).close();
+        } catch (Exception suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      if (e instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  private static JobClient startJob(
+      PipelineConfig cfg, RestorePoints points, Optional<Path> restore, Duration timeout) {
+    Configuration conf = new Configuration();
+    conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+    conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+    conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, points.checkpointDir().toUri().toString());
+    conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, points.savepointDir().toUri().toString());
+    conf.set(
+        CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+        ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+    conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 2);
+    restore.ifPresent(
+        p -> {
+          conf.set(StateRecoveryOptions.SAVEPOINT_PATH, p.toUri().toString());
+          LOG.info("Resuming the job from {}", p);
+        });
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.createLocalEnvironment(cfg.parallelism(), conf);
+    PipelineJob.of(cfg).attachTo(env);
+    JobClient job;
+    try {
+      job = env.executeAsync(PipelineJob.jobName(cfg));
+    } catch (Exception e) {
+      throw new IllegalStateException(
+          "cannot start the Flink job"
+              + restore.map(p -> " from " + p).orElse("")
+              + ": "
+              + rootMessage(e)
+              + restore
+                  .map(
+                      p ->
+                          ". If the pipeline changed in a way its saved state cannot follow, move"
+                              + " that folder away to start the job afresh (Kafka keeps the events).")
+                  .orElse(""),
+          e);
+    }
+    awaitRunning(job, timeout);
+    return job;
+  }
+
+  private static void awaitRunning(JobClient job, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      JobStatus status;
+      try {
+        status = job.getJobStatus().get(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot read the Flink job status: " + rootMessage(e), e);
+      }
+      if (status == JobStatus.RUNNING) {
+        return;
+      }
+      if (status.isGloballyTerminalState()) {
+        String cause = "";
+        try {
+          job.getJobExecutionResult().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          cause = ": " + rootMessage(e);
+        }
+        throw new IllegalStateException(
+            "the Flink job ended while starting (" + status + ")" + cause);
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the Flink job did not reach RUNNING within " + timeout);
+      }
+      sleepQuietly(50);
+    }
+  }
+
+  private static void createTopics(PipelineConfig cfg) {
+    Properties p = new Properties();
+    p.putAll(cfg.kafka().properties());
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.kafka().bootstrapServers());
+    try (Admin admin = Admin.create(p)) {
+      Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      List<NewTopic> missing = new ArrayList<>();
+      for (String t : List.of(cfg.rawTopic(), cfg.enrichedTopic())) {
+        if (!existing.contains(t)) {
+          missing.add(
+              new NewTopic(t, cfg.kafka().partitions(), cfg.kafka().replicationFactor())
+                  .configs(Map.of("compression.type", "producer")));
+        }
+      }
+      if (!missing.isEmpty()) {
+        admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+      }
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException(
+          "cannot create Kafka topics on " + cfg.kafka().bootstrapServers() + ": " + rootMessage(e),
+          e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating Kafka topics", e);
+    }
+  }
+
+  static PipelineConfig withBootstrap(PipelineConfig c, String bootstrap) {
+    KafkaConfig k = c.kafka().withBootstrapServers(bootstrap);
+    return new PipelineConfig(
+        c.name(),
+        c.checkpointInterval(),
+        c.parallelism(),
+        c.dedupWindow(),
+        k,
+        c.gateway(),
+        c.lake(),
+        c.sources());
+  }
+
+  /** The pipeline as running, with the embedded broker's address filled in. */
+  public PipelineConfig pipeline() {
+    return cfg;
+  }
+
+  public String gatewayUrl() {
+    return gateway.baseUrl();
+  }
+
+  public String kafkaBootstrap() {
+    return cfg.kafka().bootstrapServers();
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public LakeCatalog lake() {
+    return lake;
+  }
+
+  public HttpGateway gateway() {
+    return gateway;
+  }
+
+  public Optional<Path> restoredFrom() {
+    return restoredFrom;
+  }
+
+  /** Milliseconds from {@link #start} being called until everything was ready. */
+  public long startupMillis() {
+    return startupMillis;
+  }
+
+  /**
+   * Stops everything without losing acknowledged events: gateway first, then the job with a
+   * savepoint (which commits its last files to the lake), then the broker.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    closeQuietly("HTTP gateway", gateway);
+    closeQuietly("Kafka producer", producer);
+    try {
+      String path =
+          job.stopWithSavepoint(
+                  false,
+                  restorePoints.savepointDir().toUri().toString(),
+                  SavepointFormatType.CANONICAL)
+              .get(120, TimeUnit.SECONDS);
+      LOG.info("Flink job stopped with savepoint {}", path);
+      restorePoints.prune(2);
+    } catch (Exception e) {
+      LOG.warn(
+          "Could not stop the Flink job with a savepoint ({}); cancelling it. The next start resumes"
+              + " from the last checkpoint and re-reads the rest from Kafka.",
+          rootMessage(e));
+      try {
+        job.cancel().get(30, TimeUnit.SECONDS);
+      } catch (Exception ce) {
+        LOG.warn("Cancelling the Flink job failed: {}", rootMessage(ce));
+      }
+    }
+    closeQuietly("lake catalog", lake);
+    if (kafka != null) {
+      closeQuietly("Kafka broker", kafka);
+    }
+  }
+
+  /**
+   * Stops abruptly, the way a crash would: no savepoint, the job is cancelled and whatever it had
+   * not committed to the lake is dropped. The next start resumes from the newest retained
+   * checkpoint and re-reads the rest from Kafka. For failure tests.
+   */
+  public synchronized void crash() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    closeQuietly("HTTP gateway", gateway);
+    closeQuietly("Kafka producer", producer);
+    try {
+      job.cancel().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("Cancelling the Flink job failed: {}", rootMessage(e));
+    }
+    closeQuietly("lake catalog", lake);
+    if (kafka != null) {
+      closeQuietly("Kafka broker", kafka);
+    }
+  }
+
+  private static void closeQuietly(String what, AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      LOG.warn("Stopping the {} failed: {}", what, rootMessage(e));
+    }
+  }
+
+  static String rootMessage(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+    }
+    return c.getClass().getSimpleName() + ": " + c.getMessage();
+  }
+
+  private static void sleepQuietly(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}
