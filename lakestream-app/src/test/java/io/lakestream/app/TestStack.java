@@ -38,15 +38,7 @@ final class TestStack implements AutoCloseable {
         PipelineLoader.load(
             Path.of("../examples/iot/pipeline.yaml"),
             Map.of("data_dir", dataDir.toAbsolutePath().toString()));
-    return new PipelineConfig(
-        c.name(),
-        Duration.ofSeconds(1),
-        c.parallelism(),
-        c.dedupWindow(),
-        c.kafka(),
-        c.gateway().withPort(0),
-        c.lake(),
-        c.sources());
+    return c.withCheckpointInterval(Duration.ofSeconds(1)).withGateway(c.gateway().withPort(0));
   }
 
   static TestStack start(Path dataDir) {

@@ -49,6 +49,24 @@ public record PipelineConfig(
     }
   }
 
+  /** A copy with other Kafka settings (e.g. the embedded broker's address filled in). */
+  public PipelineConfig withKafka(KafkaConfig newKafka) {
+    return new PipelineConfig(
+        name, checkpointInterval, parallelism, dedupWindow, newKafka, gateway, lake, sources);
+  }
+
+  /** A copy with other gateway settings (e.g. command-line overrides). */
+  public PipelineConfig withGateway(GatewayConfig newGateway) {
+    return new PipelineConfig(
+        name, checkpointInterval, parallelism, dedupWindow, kafka, newGateway, lake, sources);
+  }
+
+  /** A copy with another checkpoint interval. */
+  public PipelineConfig withCheckpointInterval(Duration interval) {
+    return new PipelineConfig(
+        name, interval, parallelism, dedupWindow, kafka, gateway, lake, sources);
+  }
+
   /** Kafka topic that the gateway writes every accepted event to. */
   public String rawTopic() {
     return kafka.topicPrefix() + name + ".raw";

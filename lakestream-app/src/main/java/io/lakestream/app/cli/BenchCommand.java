@@ -65,6 +65,14 @@ final class BenchCommand implements Callable<Integer> {
       description = "Override the pipeline's checkpoint interval in seconds (lake commit cadence).")
   Double checkpointSeconds;
 
+  @Option(
+      names = "--rate",
+      paramLabel = "EVENTS_PER_SECOND",
+      description =
+          "Pace the load at this many events/s (default: as fast as the gateway answers). Below"
+              + " the end-to-end capacity this measures latency without a backlog.")
+  Long rate;
+
   @Option(names = "--keep", description = "Keep the benchmark's data directory.")
   boolean keep;
 
@@ -89,24 +97,17 @@ final class BenchCommand implements Callable<Integer> {
       System.err.println("error: pipeline has no source '" + source + "'");
       return 2;
     }
-    cfg =
-        new PipelineConfig(
-            cfg.name(),
-            checkpointSeconds == null
-                ? cfg.checkpointInterval()
-                : Duration.ofMillis((long) (checkpointSeconds * 1000)),
-            cfg.parallelism(),
-            cfg.dedupWindow(),
-            cfg.kafka(),
-            cfg.gateway().withPort(0),
-            cfg.lake(),
-            cfg.sources());
+    if (checkpointSeconds != null) {
+      cfg = cfg.withCheckpointInterval(Duration.ofMillis((long) (checkpointSeconds * 1000)));
+    }
+    cfg = cfg.withGateway(cfg.gateway().withPort(0));
     System.out.printf(
         Locale.ROOT,
-        "bench: %,d events in batches of %,d over %d connections; checkpoint every %.1f s; data %s%n",
+        "bench: %,d events in batches of %,d over %d connections%s; checkpoint every %.1f s; data %s%n",
         events,
         batch,
         connections,
+        rate == null ? "" : String.format(Locale.ROOT, " at %,d events/s", rate),
         cfg.checkpointInterval().toMillis() / 1000.0,
         dataDir);
     long startNanos = System.nanoTime();
@@ -184,6 +185,13 @@ final class BenchCommand implements Callable<Integer> {
               () -> {
                 long b;
                 while ((b = nextBatch.getAndIncrement()) < batches) {
+                  if (rate != null) {
+                    long due = t0 + (long) (b * batch * 1e9 / rate);
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                      Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    }
+                  }
                   long from = b * batch;
                   long to = Math.min(events, from + batch);
                   byte[] body = bodies[(int) b];

@@ -54,16 +54,7 @@ final class UpCommand implements Callable<Integer> {
       var gw = cfg.gateway();
       gw = port != null ? gw.withPort(port) : gw;
       gw = host != null ? gw.withHost(host) : gw;
-      cfg =
-          new PipelineConfig(
-              cfg.name(),
-              cfg.checkpointInterval(),
-              cfg.parallelism(),
-              cfg.dedupWindow(),
-              cfg.kafka(),
-              gw,
-              cfg.lake(),
-              cfg.sources());
+      cfg = cfg.withGateway(gw);
     }
     System.out.printf(
         "Starting pipeline '%s' from %s (data: %s)...%n",

@@ -1,6 +1,5 @@
 package io.lakestream.app.embedded;
 
-import io.lakestream.api.config.KafkaConfig;
 import io.lakestream.api.config.PipelineConfig;
 import io.lakestream.gateway.http.HttpGateway;
 import io.lakestream.jobs.PipelineJob;
@@ -256,16 +255,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
   }
 
   static PipelineConfig withBootstrap(PipelineConfig c, String bootstrap) {
-    KafkaConfig k = c.kafka().withBootstrapServers(bootstrap);
-    return new PipelineConfig(
-        c.name(),
-        c.checkpointInterval(),
-        c.parallelism(),
-        c.dedupWindow(),
-        k,
-        c.gateway(),
-        c.lake(),
-        c.sources());
+    return c.withKafka(c.kafka().withBootstrapServers(bootstrap));
   }
 
   /** The pipeline as running, with the embedded broker's address filled in. */
@@ -312,8 +302,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
       return;
     }
     closed = true;
-    closeQuietly("HTTP gateway", gateway);
-    closeQuietly("Kafka producer", producer);
+    stopIngest();
     try {
       String path =
           job.stopWithSavepoint(
@@ -334,10 +323,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
         LOG.warn("Cancelling the Flink job failed: {}", rootMessage(ce));
       }
     }
-    closeQuietly("lake catalog", lake);
-    if (kafka != null) {
-      closeQuietly("Kafka broker", kafka);
-    }
+    stopStorage();
   }
 
   /**
@@ -350,13 +336,23 @@ public final class EmbeddedLakestream implements AutoCloseable {
       return;
     }
     closed = true;
-    closeQuietly("HTTP gateway", gateway);
-    closeQuietly("Kafka producer", producer);
+    stopIngest();
     try {
       job.cancel().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.warn("Cancelling the Flink job failed: {}", rootMessage(e));
     }
+    stopStorage();
+  }
+
+  /** First step of any stop: no new events come in. */
+  private void stopIngest() {
+    closeQuietly("HTTP gateway", gateway);
+    closeQuietly("Kafka producer", producer);
+  }
+
+  /** Last step of any stop, once the job is gone. */
+  private void stopStorage() {
     closeQuietly("lake catalog", lake);
     if (kafka != null) {
       closeQuietly("Kafka broker", kafka);

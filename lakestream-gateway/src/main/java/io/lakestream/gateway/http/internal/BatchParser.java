@@ -135,23 +135,7 @@ public final class BatchParser {
       EventBatch batch = new EventBatch(EventBatch.Kind.ARRAY, 64);
       int index = 0;
       for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
-        int start = from + offset(p.currentTokenLocation());
-        if (t != JsonToken.START_OBJECT) {
-          throw new RequestRejected(
-                  400,
-                  "not_an_object",
-                  "value "
-                      + index
-                      + " (0-based) of the body is "
-                      + describe(t)
-                      + "; every value must be a JSON object")
-              .index(index)
-              .at(lineOf(b, from, start), charColumn(b, lineStart(b, from, start), start));
-        }
-        readObject(p);
-        int stop = from + offset(p.currentLocation());
-        batch.add(start, stop - start, index, idOrNew(), keyBytes());
-        index++;
+        readElement(p, t, b, from, index++, "value", "of the body", batch);
       }
       return batch;
     } catch (IOException e) {
@@ -165,23 +149,7 @@ public final class BatchParser {
       EventBatch batch = new EventBatch(EventBatch.Kind.ARRAY, 64);
       int index = 0;
       for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-        int start = from + offset(p.currentTokenLocation());
-        if (t != JsonToken.START_OBJECT) {
-          throw new RequestRejected(
-                  400,
-                  "not_an_object",
-                  "array element "
-                      + index
-                      + " (0-based) is "
-                      + describe(t)
-                      + "; every element must be a JSON object")
-              .index(index)
-              .at(lineOf(b, from, start), charColumn(b, lineStart(b, from, start), start));
-        }
-        readObject(p);
-        int stop = from + offset(p.currentLocation());
-        batch.add(start, stop - start, index, idOrNew(), keyBytes());
-        index++;
+        readElement(p, t, b, from, index++, "array element", "", batch);
       }
       int next = skipWhitespace(b, from + offset(p.currentLocation()), end);
       if (next != end) {
@@ -192,6 +160,43 @@ public final class BatchParser {
     } catch (IOException e) {
       throw malformed(e, b, from, end);
     }
+  }
+
+  /**
+   * Adds the object starting at the current token as element {@code index}, or rejects the request
+   * (400 not_an_object) naming the element when it is not an object.
+   */
+  private void readElement(
+      JsonParser p,
+      JsonToken t,
+      byte[] b,
+      int from,
+      int index,
+      String what,
+      String where,
+      EventBatch batch)
+      throws IOException {
+    int start = from + offset(p.currentTokenLocation());
+    if (t != JsonToken.START_OBJECT) {
+      throw new RequestRejected(
+              400,
+              "not_an_object",
+              what
+                  + " "
+                  + index
+                  + " (0-based)"
+                  + (where.isEmpty() ? "" : " " + where)
+                  + " is "
+                  + describe(t)
+                  + "; every "
+                  + (what.equals("value") ? "value" : "element")
+                  + " must be a JSON object")
+          .index(index)
+          .at(lineOf(b, from, start), charColumn(b, lineStart(b, from, start), start));
+    }
+    readObject(p);
+    int stop = from + offset(p.currentLocation());
+    batch.add(start, stop - start, index, idOrNew(), keyBytes());
   }
 
   private EventBatch rejectNonObject(byte[] b, int from, int end) {
