@@ -33,6 +33,9 @@ public final class LakeTables {
    */
   public static final int PREVIOUS_METADATA_VERSIONS = 50;
 
+  /** Dictionary size cap per column chunk, see {@link #tableProperties()}. */
+  static final int PARQUET_DICT_SIZE_BYTES = 256 * 1024;
+
   private LakeTables() {}
 
   /**
@@ -44,6 +47,10 @@ public final class LakeTables {
     p.put(TableProperties.FORMAT_VERSION, "2");
     p.put(TableProperties.DEFAULT_FILE_FORMAT, "parquet");
     p.put(TableProperties.PARQUET_COMPRESSION, "zstd");
+    // Ids and payloads are unique per row: dictionary-encoding them only costs hashing until the
+    // dictionary overflows. A 256 KiB cap makes those columns fall back early, while low-
+    // cardinality columns (source, key) still fit and stay dictionary-encoded.
+    p.put(TableProperties.PARQUET_DICT_SIZE_BYTES, String.valueOf(PARQUET_DICT_SIZE_BYTES));
     p.put(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true");
     p.put(
         TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, String.valueOf(PREVIOUS_METADATA_VERSIONS));

@@ -175,6 +175,7 @@ final class BenchCommand implements Callable<Integer> {
       long from = (long) b * batch;
       bodies[b] = gen.batch(from, Math.min(events, from + batch));
     }
+    long cpu0 = processCpuNanos();
     long t0 = System.nanoTime();
     watcher.start();
     ExecutorService pool = Executors.newFixedThreadPool(connections);
@@ -251,6 +252,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     pool.shutdown();
     Result r = new Result();
+    r.cpuSeconds = (processCpuNanos() - cpu0) / 1e9;
     long lastAck = Arrays.stream(ackNanos).max().orElse(t0);
     r.ingestSeconds = (lastAck - t0) / 1e9;
     synchronized (commits) {
@@ -305,6 +307,15 @@ final class BenchCommand implements Callable<Integer> {
     return sorted[Math.max(0, Math.min(sorted.length - 1, idx))];
   }
 
+  /** CPU time used by this whole process (all threads), or 0 where the JVM cannot tell. */
+  static long processCpuNanos() {
+    var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+      return Math.max(0, sun.getProcessCpuTime());
+    }
+    return 0;
+  }
+
   static long peakRssKb() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
@@ -333,6 +344,7 @@ final class BenchCommand implements Callable<Integer> {
     double endToEndSeconds;
     long committed;
     double[] latenciesMs;
+    double cpuSeconds;
 
     void print(long events) {
       long rss = peakRssKb();
@@ -351,6 +363,13 @@ final class BenchCommand implements Callable<Integer> {
           "  ack→queryable        p50 %,.0f ms   p99 %,.0f ms%n",
           percentile(latenciesMs, 50),
           percentile(latenciesMs, 99));
+      System.out.printf(
+          Locale.ROOT,
+          "  CPU per event        %,.1f µs (process CPU %,.1f s; %d cores ⇒ capacity ≈ %,.0f events/s)%n",
+          cpuSeconds * 1e6 / events,
+          cpuSeconds,
+          Runtime.getRuntime().availableProcessors(),
+          Runtime.getRuntime().availableProcessors() * events / cpuSeconds);
       System.out.printf(Locale.ROOT, "  up time to ready     %,.2f s%n", upMillis / 1000.0);
       System.out.printf(
           Locale.ROOT,
