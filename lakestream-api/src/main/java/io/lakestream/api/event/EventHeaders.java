@@ -29,6 +29,12 @@ public final class EventHeaders {
    */
   public static final String ERROR = "ls.error";
 
+  /**
+   * Present (value {@code true}) when the gateway generated the id because the event had none. Such
+   * an id cannot come back in a client's re-post, so the job keeps no dedup state for it.
+   */
+  public static final String ID_GENERATED = "ls.id_generated";
+
   /** Id field looked up in every event. */
   public static final String ID_FIELD = "id";
 

@@ -161,6 +161,10 @@ class HttpGatewayTest {
       assertThat(key(sent.get(2))).as("no key field: the id is the key").isEqualTo(id2);
       assertThat(json.get("ids").get(1).asText()).isEqualTo(id1);
       assertThat(header(sent.get(2), EventHeaders.ORIGIN)).endsWith(" element 2");
+      // only ids the gateway made up are marked: they need no dedup state downstream
+      assertThat(header(sent.get(0), EventHeaders.ID_GENERATED)).isNull();
+      assertThat(header(sent.get(1), EventHeaders.ID_GENERATED)).isEqualTo("true");
+      assertThat(header(sent.get(2), EventHeaders.ID_GENERATED)).isEqualTo("true");
     }
 
     @Test
@@ -250,6 +254,7 @@ class HttpGatewayTest {
       String badId = header(bad, EventHeaders.ID);
       assertThat(badId).matches(UUID_V7).isEqualTo(q.get(0).get("id").asText());
       assertThat(key(bad)).isEqualTo(badId);
+      assertThat(header(bad, EventHeaders.ID_GENERATED)).isEqualTo("true");
       assertThat(header(bad, EventHeaders.ERROR))
           .isEqualTo(
               "line 3, column 14: Unexpected character ('}' (code 125)): was expecting"

@@ -20,6 +20,8 @@ import org.apache.flink.util.Collector;
  * it lands on the same state entry. Replays after a failure do not need this: Kafka offsets and
  * this state are restored together from the checkpoint.
  *
+ * <p>Ids the gateway generated (the event had none) are passed through without state.
+ *
  * <p>Each id is stored with its expiry time. Expired ids are removed by one processing-time timer
  * per key and time bucket (a sixteenth of the window), so each event costs two point lookups and
  * cleanup is amortized — Flink's state TTL with incremental cleanup would rescan a key's whole map
@@ -47,6 +49,12 @@ public final class DedupFunction extends KeyedProcessFunction<String, RawEvent, 
 
   @Override
   public void processElement(RawEvent e, Context ctx, Collector<RawEvent> out) throws Exception {
+    if (e.idGenerated) {
+      // A re-post of an event without id gets a new id anyway; only replays could repeat this
+      // one, and those are handled by restoring offsets and state together.
+      out.collect(e);
+      return;
+    }
     long now = ctx.timerService().currentProcessingTime();
     Long expiry = expiryById.get(e.id);
     if (expiry != null && expiry > now) {

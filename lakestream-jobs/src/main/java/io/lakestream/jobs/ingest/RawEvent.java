@@ -9,6 +9,10 @@ import java.util.Arrays;
  */
 public class RawEvent {
   public String id;
+
+  /** True when the gateway generated the id (the event had none): no dedup needed. */
+  public boolean idGenerated;
+
   public String source;
   public String key;
   public long ingestTime;

@@ -30,6 +30,7 @@ public final class RawEventDeserializer implements KafkaRecordDeserializationSch
     e.source = header(h, EventHeaders.SOURCE);
     e.origin = header(h, EventHeaders.ORIGIN);
     e.gatewayError = header(h, EventHeaders.ERROR);
+    e.idGenerated = h.lastHeader(EventHeaders.ID_GENERATED) != null;
     String ingest = header(h, EventHeaders.INGEST_TIME);
     e.ingestTime = parseLong(ingest, record.timestamp());
     e.key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);

@@ -66,6 +66,18 @@ class DedupFunctionTest {
   }
 
   @Test
+  void gatewayGeneratedIdsPassWithoutState() throws Exception {
+    try (var h = harness(Duration.ofMinutes(15))) {
+      RawEvent e = event("gen-1", "dev-1");
+      e.idGenerated = true;
+      h.processElement(new StreamRecord<>(e));
+      h.processElement(new StreamRecord<>(e));
+      assertThat(ids(h)).containsExactly("gen-1", "gen-1");
+      assertThat(h.numKeyedStateEntries()).isZero();
+    }
+  }
+
+  @Test
   void seenIdsSurviveARestoreFromASnapshot() throws Exception {
     OperatorSubtaskState snapshot;
     try (var h = harness(Duration.ofMinutes(15))) {

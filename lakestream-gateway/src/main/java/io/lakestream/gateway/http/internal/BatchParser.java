@@ -105,7 +105,7 @@ public final class BatchParser {
     int next = skipWhitespace(b, objectEnd, end);
     if (next == end) {
       EventBatch batch = new EventBatch(EventBatch.Kind.SINGLE, 1);
-      batch.add(first, objectEnd - first, 0, idOrNew(), keyBytes());
+      batch.add(first, objectEnd - first, 0, id, keyBytes());
       return batch;
     }
     boolean newlineBetween = indexOf(b, (byte) '\n', objectEnd, next) >= 0;
@@ -196,7 +196,7 @@ public final class BatchParser {
     }
     readObject(p);
     int stop = from + offset(p.currentLocation());
-    batch.add(start, stop - start, index, idOrNew(), keyBytes());
+    batch.add(start, stop - start, index, id, keyBytes());
   }
 
   private EventBatch rejectNonObject(byte[] b, int from, int end) {
@@ -260,7 +260,7 @@ public final class BatchParser {
             "unexpected content after the JSON object");
         return;
       }
-      batch.add(start, end - start, line, idOrNew(), keyBytes());
+      batch.add(start, end - start, line, id, keyBytes());
     } catch (IOException e) {
       int at = errorPosition(e, b, start, end);
       batch.addQuarantined(start, end - start, line, charColumn(b, start, at), message(e, -1));
@@ -299,10 +299,6 @@ public final class BatchParser {
         }
       }
     }
-  }
-
-  private String idOrNew() {
-    return id != null ? id : EventIds.next();
   }
 
   private byte[] keyBytes() {

@@ -31,6 +31,7 @@ public final class EventBatch {
   private String[] ids;
   private byte[][] keys;
   private String[] errors;
+  private final java.util.BitSet generatedIds = new java.util.BitSet();
 
   EventBatch(Kind kind, int capacity) {
     this.kind = kind;
@@ -42,12 +43,18 @@ public final class EventBatch {
     keys = new byte[cap][];
   }
 
+  /** Adds an event; a null {@code id} means the event has none and one is generated. */
   void add(int start, int length, int position, String id, byte[] key) {
     ensureCapacity();
     starts[size] = start;
     lengths[size] = length;
     positions[size] = position;
-    ids[size] = id;
+    if (id == null) {
+      ids[size] = EventIds.next();
+      generatedIds.set(size);
+    } else {
+      ids[size] = id;
+    }
     keys[size] = key;
     size++;
   }
@@ -62,6 +69,7 @@ public final class EventBatch {
     lengths[size] = length;
     positions[size] = line;
     ids[size] = EventIds.next();
+    generatedIds.set(size);
     keys[size] = null;
     errors[size] = message;
     errorColumns[size] = column;
@@ -117,6 +125,11 @@ public final class EventBatch {
   /** Line number (NDJSON), element index (array) or 0 (single object) of event {@code i}. */
   public int position(int i) {
     return positions[i];
+  }
+
+  /** Whether event {@code i}'s id was generated here rather than sent by the client. */
+  public boolean idGenerated(int i) {
+    return generatedIds.get(i);
   }
 
   /** Event id: the client's or a generated one. */

@@ -3,7 +3,9 @@ package io.lakestream.gateway.http.internal;
 import io.lakestream.api.event.EventHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,6 +25,10 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * per batch counts completions, which avoids a future per record.
  */
 public final class RawTopicWriter {
+
+  /** Marks ids the gateway generated: they can never be re-posted, so need no dedup state. */
+  private static final Header ID_GENERATED =
+      new RecordHeader(EventHeaders.ID_GENERATED, "true".getBytes(StandardCharsets.US_ASCII));
 
   private final Producer<byte[], byte[]> producer;
   private final String topic;
@@ -78,29 +84,21 @@ public final class RawTopicWriter {
       int start = batch.start(i);
       byte[] value = Arrays.copyOfRange(body, start, start + batch.length(i));
       String error = batch.error(i);
-      Header[] headers =
-          error == null
-              ? new Header[] {
-                new RecordHeader(EventHeaders.ID, id),
-                ctx.source(),
-                ingest,
-                new RecordHeader(EventHeaders.ORIGIN, origin(originPrefix, batch, i))
-              }
-              : new Header[] {
-                new RecordHeader(EventHeaders.ID, id),
-                ctx.source(),
-                ingest,
-                new RecordHeader(EventHeaders.ORIGIN, origin(originPrefix, batch, i)),
-                new RecordHeader(
-                    EventHeaders.ERROR,
-                    ("line "
-                            + batch.position(i)
-                            + ", column "
-                            + batch.errorColumn(i)
-                            + ": "
-                            + error)
-                        .getBytes(StandardCharsets.UTF_8))
-              };
+      List<Header> headers = new ArrayList<>(6);
+      headers.add(new RecordHeader(EventHeaders.ID, id));
+      headers.add(ctx.source());
+      headers.add(ingest);
+      headers.add(new RecordHeader(EventHeaders.ORIGIN, origin(originPrefix, batch, i)));
+      if (batch.idGenerated(i)) {
+        headers.add(ID_GENERATED);
+      }
+      if (error != null) {
+        headers.add(
+            new RecordHeader(
+                EventHeaders.ERROR,
+                ("line " + batch.position(i) + ", column " + batch.errorColumn(i) + ": " + error)
+                    .getBytes(StandardCharsets.UTF_8)));
+      }
       try {
         producer.send(
             new ProducerRecord<>(topic, null, timestamp, key, value, new RecordHeaders(headers)),
