@@ -260,6 +260,10 @@ final class BenchCommand implements Callable<Integer> {
       r.committed = last[1];
       r.endToEndSeconds = (last[0] - t0) / 1e9;
       r.latenciesMs = latencies(ackNanos, ackedAfter, commits);
+      long[] first = commits.stream().filter(c -> c[1] > 0).findFirst().orElse(last);
+      if (last[0] > first[0]) {
+        r.sustainedRate = (last[1] - first[1]) / ((last[0] - first[0]) / 1e9);
+      }
     }
     return r;
   }
@@ -345,6 +349,7 @@ final class BenchCommand implements Callable<Integer> {
     long committed;
     double[] latenciesMs;
     double cpuSeconds;
+    double sustainedRate = Double.NaN;
 
     void print(long events) {
       long rss = peakRssKb();
@@ -358,6 +363,10 @@ final class BenchCommand implements Callable<Integer> {
           Locale.ROOT,
           "  end-to-end rate      %,.0f events/s committed to the lake%n",
           committed / endToEndSeconds);
+      System.out.printf(
+          Locale.ROOT,
+          "  sustained commits    %,.0f events/s between the first and the last lake commit%n",
+          sustainedRate);
       System.out.printf(
           Locale.ROOT,
           "  ack→queryable        p50 %,.0f ms   p99 %,.0f ms%n",

@@ -44,6 +44,21 @@ final class SqlCommand implements Callable<Integer> {
       System.err.println(e.getMessage());
       return 2;
     }
+    String uri = cfg.lake().catalogUri();
+    if (uri.startsWith("jdbc:sqlite:")) {
+      java.nio.file.Path db =
+          java.nio.file.Path.of(uri.substring("jdbc:sqlite:".length()).split("\\?")[0]);
+      if (!java.nio.file.Files.exists(db)) {
+        System.err.println(
+            "error: no lake at "
+                + pipeline.dataDirAbsolute()
+                + " (no catalog "
+                + db
+                + "). Start it with './lakestream up' first, or point --data-dir at the folder"
+                + " 'up' used.");
+        return 1;
+      }
+    }
     try (LakeCatalog lake = LakeCatalog.open(cfg.lake());
         SqlEngine sql = SqlEngine.open(lake.catalog())) {
       QueryResult result = sql.query(query);
