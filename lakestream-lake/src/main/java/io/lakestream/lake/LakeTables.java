@@ -47,6 +47,8 @@ public final class LakeTables {
     p.put(TableProperties.FORMAT_VERSION, "2");
     p.put(TableProperties.DEFAULT_FILE_FORMAT, "parquet");
     p.put(TableProperties.PARQUET_COMPRESSION, "zstd");
+    // Level 1: the lake is written continuously on a few cores; compaction can recompress harder.
+    p.put(TableProperties.PARQUET_COMPRESSION_LEVEL, "1");
     // Ids and payloads are unique per row: dictionary-encoding them only costs hashing until the
     // dictionary overflows. A 256 KiB cap makes those columns fall back early, while low-
     // cardinality columns (source, key) still fit and stay dictionary-encoded.

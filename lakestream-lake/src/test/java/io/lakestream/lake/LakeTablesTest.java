@@ -61,6 +61,7 @@ class LakeTablesTest {
     assertThat(sensors.properties())
         .containsEntry("write.parquet.compression-codec", "zstd")
         .containsEntry("write.parquet.dict-size-bytes", "262144")
+        .containsEntry("write.parquet.compression-level", "1")
         .containsEntry("write.metadata.delete-after-commit.enabled", "true")
         .containsEntry("write.metadata.previous-versions-max", "50");
     assertThat(sensors.location()).startsWith("file://" + dir.resolve("lake"));
