@@ -1,6 +1,7 @@
 package io.lakestream.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -294,6 +295,17 @@ class EndToEndIT {
     assertThat(invalid).isEqualTo(200);
     assertThat(expectedErrors.values().stream().map(Expected::stage).distinct())
         .containsExactlyInAnyOrder("parse", "validate");
+  }
+
+  @Test
+  void aSecondStackOnTheSameDataDirectoryIsRefusedClearly() {
+    assertThatThrownBy(() -> TestStack.start(dataDir))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("data directory " + dataDir)
+        .hasMessageContaining("is in use by another Lakestream")
+        .hasMessageContaining("--data-dir");
+    // the running stack is unaffected
+    assertThat(stack.get("/v1/health").status()).isEqualTo(200);
   }
 
   @Test

@@ -71,6 +71,23 @@ final class TestStack implements AutoCloseable {
     }
   }
 
+  Answer get(String path) {
+    HttpRequest req =
+        HttpRequest.newBuilder(URI.create(ls.gatewayUrl() + path))
+            .timeout(Duration.ofSeconds(30))
+            .GET()
+            .build();
+    try {
+      HttpResponse<String> r = HTTP.send(req, HttpResponse.BodyHandlers.ofString());
+      return new Answer(r.statusCode(), r.body().isEmpty() ? null : JSON.readTree(r.body()), r);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   Answer postNdjson(String source, List<String> lines) {
     return post(
         source,

@@ -5,7 +5,6 @@ import io.lakestream.gateway.http.HttpGateway;
 import io.lakestream.jobs.PipelineJob;
 import io.lakestream.lake.LakeCatalog;
 import io.lakestream.lake.LakeTables;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,6 +62,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
     }
   }
 
+  private final DataDirLock lock;
   private final PipelineConfig cfg;
   private final Path dataDir;
   private final EmbeddedKafka kafka;
@@ -76,6 +76,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
   private volatile boolean closed;
 
   private EmbeddedLakestream(
+      DataDirLock lock,
       PipelineConfig cfg,
       Path dataDir,
       EmbeddedKafka kafka,
@@ -86,6 +87,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
       RestorePoints restorePoints,
       Optional<Path> restoredFrom,
       long startupMillis) {
+    this.lock = lock;
     this.cfg = cfg;
     this.dataDir = dataDir;
     this.kafka = kafka;
@@ -107,7 +109,8 @@ public final class EmbeddedLakestream implements AutoCloseable {
     long t0 = System.currentTimeMillis();
     List<AutoCloseable> started = new ArrayList<>();
     try {
-      Files.createDirectories(dataDir);
+      DataDirLock lock = DataDirLock.acquire(dataDir);
+      started.add(lock);
       EmbeddedKafka kafka = null;
       PipelineConfig cfg = pipeline;
       if (pipeline.kafka().embedded()) {
@@ -133,6 +136,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
       gateway.start();
       started.add(gateway);
       return new EmbeddedLakestream(
+          lock,
           cfg,
           dataDir,
           kafka,
@@ -357,6 +361,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
     if (kafka != null) {
       closeQuietly("Kafka broker", kafka);
     }
+    closeQuietly("data directory lock", lock);
   }
 
   private static void closeQuietly(String what, AutoCloseable c) {
