@@ -1,0 +1,141 @@
+package io.lakestream.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lakestream.api.config.PipelineConfig;
+import io.lakestream.api.config.PipelineLoader;
+import io.lakestream.lake.LakeCatalog;
+import io.lakestream.lake.SqlEngine;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code lakestream up} as a user runs it: a separate process that prints where it listens, accepts
+ * events, stops cleanly on SIGTERM (what Ctrl-C and service managers send) and resumes from its
+ * savepoint on the next start.
+ */
+class UpCommandIT {
+
+  private static final String PIPELINE = "../examples/iot/pipeline.yaml";
+  private static final Pattern GATEWAY = Pattern.compile("HTTP gateway\\s+(http://\\S+)");
+
+  @TempDir Path dataDir;
+
+  /** A running {@code up} process and the lines it printed. */
+  private record Up(Process process, BlockingQueue<String> lines, List<String> seen) {
+    String awaitLine(String fragment, Duration timeout) throws InterruptedException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (System.nanoTime() < deadline) {
+        String line = lines.poll(200, TimeUnit.MILLISECONDS);
+        if (line != null) {
+          seen.add(line);
+          if (line.contains(fragment)) {
+            return line;
+          }
+        }
+      }
+      throw new AssertionError("no line with '" + fragment + "' within " + timeout + ": " + seen);
+    }
+  }
+
+  private Up start() throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx1g");
+    cmd.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
+    cmd.add("--add-opens=java.base/java.util=ALL-UNNAMED");
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add("io.lakestream.app.cli.Main");
+    cmd.addAll(
+        List.of(
+            "up", "-p", PIPELINE, "-d", dataDir.toString(), "--port", "0", "--kafka-port", "0"));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  lines.add(line);
+                }
+              } catch (java.io.IOException e) {
+                // process gone
+              }
+            });
+    reader.setDaemon(true);
+    reader.start();
+    return new Up(p, lines, new ArrayList<>());
+  }
+
+  @Test
+  void upServesStopsOnSigtermAndResumes() throws Exception {
+    Up first = start();
+    try {
+      String banner = first.awaitLine("HTTP gateway", Duration.ofMinutes(2));
+      first.awaitLine("Press Ctrl-C to stop.", Duration.ofSeconds(10));
+      Matcher m = GATEWAY.matcher(banner);
+      assertThat(m.find()).as(banner).isTrue();
+      HttpResponse<String> r =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(m.group(1) + "/v1/sources/sensors/events"))
+                      .POST(
+                          HttpRequest.BodyPublishers.ofString(
+                              "{\"id\":\"up-1\",\"device_id\":\"th-1\","
+                                  + "\"ts\":\"2026-11-23T14:00:00Z\",\"temperature\":20.5}"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(202);
+
+      // SIGTERM through the handle: Process.destroy() would also close our end of its stdout
+      first.process().toHandle().destroy();
+      assertThat(first.process().waitFor(2, TimeUnit.MINUTES)).isTrue();
+      assertThat(first.process().exitValue()).as("exit code after SIGTERM").isZero();
+      first.awaitLine("Stopped.", Duration.ofSeconds(10));
+      assertThat(first.process().exitValue()).isZero();
+    } finally {
+      first.process().destroyForcibly();
+    }
+
+    // the savepoint committed the event: it is in the lake with nothing running
+    PipelineConfig cfg =
+        PipelineLoader.load(Path.of(PIPELINE), Map.of("data_dir", dataDir.toString()));
+    try (LakeCatalog lake = LakeCatalog.open(cfg.lake());
+        SqlEngine sql = SqlEngine.open(lake.catalog())) {
+      assertThat(sql.query("SELECT id FROM raw.sensors").rows())
+          .extracting(row -> row.get(0))
+          .containsExactly("up-1");
+    }
+
+    Up second = start();
+    try {
+      String resumed = second.awaitLine("is up", Duration.ofMinutes(2));
+      assertThat(resumed).contains("resumed from savepoint-");
+    } finally {
+      second.process().toHandle().destroy();
+      second.process().waitFor(2, TimeUnit.MINUTES);
+      second.process().destroyForcibly();
+    }
+  }
+}
