@@ -7,7 +7,7 @@ import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -43,7 +43,9 @@ public final class DedupFunction extends KeyedProcessFunction<String, RawEvent, 
   public void open(OpenContext ctx) {
     expiryById =
         getRuntimeContext()
-            .getMapState(new MapStateDescriptor<>("id-expiry", Types.STRING, Types.LONG));
+            .getMapState(
+                new MapStateDescriptor<>(
+                    "id-expiry", Utf8StringSerializer.INSTANCE, LongSerializer.INSTANCE));
     duplicates = getRuntimeContext().getMetricGroup().counter("lakestream_duplicates_dropped");
   }
 
