@@ -1,7 +1,6 @@
 package io.lakestream.app.cli;
 
 import io.lakestream.api.config.PipelineConfig;
-import io.lakestream.api.config.PipelineConfigException;
 import io.lakestream.app.bench.SensorReadings;
 import io.lakestream.app.embedded.EmbeddedLakestream;
 import io.lakestream.lake.LakeSchemas;
@@ -86,13 +85,11 @@ final class BenchCommand implements Callable<Integer> {
             ? Files.createTempDirectory("lakestream-bench-")
             : pipeline.dataDirAbsolute();
     pipeline.dataDir = dataDir;
-    PipelineConfig cfg;
-    try {
-      cfg = pipeline.load();
-    } catch (PipelineConfigException e) {
-      System.err.println(e.getMessage());
+    var loaded = pipeline.loadOrReport();
+    if (loaded.isEmpty()) {
       return 2;
     }
+    PipelineConfig cfg = loaded.get();
     if (!cfg.sources().containsKey(source)) {
       System.err.println("error: pipeline has no source '" + source + "'");
       return 2;

@@ -45,6 +45,19 @@ final class PipelineOptions {
     return dataDir.toAbsolutePath().normalize();
   }
 
+  /**
+   * The pipeline, or empty after printing why it cannot be loaded (every problem with file, line
+   * and YAML path), so commands can exit with code 2.
+   */
+  java.util.Optional<PipelineConfig> loadOrReport() {
+    try {
+      return java.util.Optional.of(load());
+    } catch (io.lakestream.api.config.PipelineConfigException | IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      return java.util.Optional.empty();
+    }
+  }
+
   PipelineConfig load() {
     return PipelineLoader.load(pipelineFile(), Map.of("data_dir", dataDirAbsolute().toString()));
   }

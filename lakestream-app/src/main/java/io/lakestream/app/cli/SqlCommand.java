@@ -1,7 +1,6 @@
 package io.lakestream.app.cli;
 
 import io.lakestream.api.config.PipelineConfig;
-import io.lakestream.api.config.PipelineConfigException;
 import io.lakestream.lake.LakeCatalog;
 import io.lakestream.lake.QueryResult;
 import io.lakestream.lake.ResultFormatter;
@@ -37,13 +36,11 @@ final class SqlCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PipelineConfig cfg;
-    try {
-      cfg = pipeline.load();
-    } catch (PipelineConfigException e) {
-      System.err.println(e.getMessage());
+    var loaded = pipeline.loadOrReport();
+    if (loaded.isEmpty()) {
       return 2;
     }
+    PipelineConfig cfg = loaded.get();
     String uri = cfg.lake().catalogUri();
     if (uri.startsWith("jdbc:sqlite:")) {
       java.nio.file.Path db =

@@ -1,7 +1,6 @@
 package io.lakestream.app.cli;
 
 import io.lakestream.api.config.PipelineConfig;
-import io.lakestream.api.config.PipelineConfigException;
 import io.lakestream.app.embedded.EmbeddedLakestream;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -43,13 +42,11 @@ final class UpCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    PipelineConfig cfg;
-    try {
-      cfg = pipeline.load();
-    } catch (PipelineConfigException | IllegalArgumentException e) {
-      System.err.println(e.getMessage());
+    var loaded = pipeline.loadOrReport();
+    if (loaded.isEmpty()) {
       return 2;
     }
+    PipelineConfig cfg = loaded.get();
     if (port != null || host != null) {
       var gw = cfg.gateway();
       gw = port != null ? gw.withPort(port) : gw;

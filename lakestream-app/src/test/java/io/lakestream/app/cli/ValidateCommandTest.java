@@ -2,42 +2,21 @@ package io.lakestream.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class ValidateCommandTest {
 
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream oldOut;
-  private PrintStream oldErr;
-
-  @BeforeEach
-  void capture() {
-    oldOut = System.out;
-    oldErr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restore() {
-    System.setOut(oldOut);
-    System.setErr(oldErr);
-  }
+  @RegisterExtension final ConsoleCapture console = new ConsoleCapture();
 
   @Test
   void theBundledExampleIsValid() {
     int code = Main.run("validate", "../examples/iot/pipeline.yaml");
     assertThat(code).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8))
+    assertThat(console.out())
         .contains("OK — pipeline 'iot-demo', 4 source(s)")
         .contains("sensors")
         .contains("key=device_id");
@@ -62,12 +41,12 @@ class ValidateCommandTest {
         """);
     int code = Main.run("validate", file.toString());
     assertThat(code).isEqualTo(1);
-    String text = err.toString(StandardCharsets.UTF_8);
+    String text = console.err();
     assertThat(text)
         .contains("3 problems")
         .contains("p.yaml:2:22: checkpoint_interval:")
         .contains("p.yaml:5:11: sources.sensors.type:")
         .contains("p.yaml:7:10: sources.sensors.key:");
-    assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    assertThat(console.out()).isEmpty();
   }
 }

@@ -1,7 +1,5 @@
 package io.lakestream.jobs.ingest;
 
-import java.util.Arrays;
-
 /**
  * One record of a pipeline's raw Kafka topic: the event's original bytes plus its envelope.
  *
@@ -51,25 +49,5 @@ public class RawEvent {
         + (value == null ? 0 : value.length)
         + (gatewayError == null ? "" : ", error=" + gatewayError)
         + "}";
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof RawEvent r
-        && ingestTime == r.ingestTime
-        && partition == r.partition
-        && offset == r.offset
-        && java.util.Objects.equals(id, r.id)
-        && java.util.Objects.equals(source, r.source)
-        && java.util.Objects.equals(key, r.key)
-        && Arrays.equals(value, r.value)
-        && java.util.Objects.equals(origin, r.origin)
-        && java.util.Objects.equals(gatewayError, r.gatewayError)
-        && java.util.Objects.equals(topic, r.topic);
-  }
-
-  @Override
-  public int hashCode() {
-    return java.util.Objects.hash(id, source, offset);
   }
 }
