@@ -449,7 +449,7 @@ public final class HttpGateway implements AutoCloseable {
   private RequestRejected shuttingDown() {
     return new RequestRejected(
             503, "shutting_down", "the gateway is shutting down; retry against another instance")
-        .retryAfter(Math.max(1, gateway.kafkaTimeout().toSeconds()));
+        .retryAfter(RawTopicWriter.retryAfterSeconds(gateway.kafkaTimeout()));
   }
 
   private void checkBindIsSafe() {

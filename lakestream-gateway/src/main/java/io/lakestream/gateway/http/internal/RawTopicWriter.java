@@ -39,7 +39,7 @@ public final class RawTopicWriter {
     this.producer = producer;
     this.topic = topic;
     this.timeoutNanos = timeout.toNanos();
-    this.retryAfterSeconds = Math.max(1, (timeout.toMillis() + 999) / 1000);
+    this.retryAfterSeconds = retryAfterSeconds(timeout);
   }
 
   /**
@@ -190,5 +190,10 @@ public final class RawTopicWriter {
         latch.countDown();
       }
     }
+  }
+
+  /** {@code Retry-After} for a Kafka timeout: whole seconds, rounded up, at least 1. */
+  public static long retryAfterSeconds(Duration kafkaTimeout) {
+    return Math.max(1, (kafkaTimeout.toMillis() + 999) / 1000);
   }
 }

@@ -92,4 +92,12 @@ class HelpersTest {
       return pos;
     }
   }
+
+  @Test
+  void retryAfterIsTheKafkaTimeoutRoundedUpToWholeSecondsForEvery503() {
+    assertThat(RawTopicWriter.retryAfterSeconds(java.time.Duration.ofSeconds(10))).isEqualTo(10);
+    assertThat(RawTopicWriter.retryAfterSeconds(java.time.Duration.ofMillis(1500))).isEqualTo(2);
+    assertThat(RawTopicWriter.retryAfterSeconds(java.time.Duration.ofMillis(500))).isEqualTo(1);
+    assertThat(RawTopicWriter.retryAfterSeconds(java.time.Duration.ZERO)).isEqualTo(1);
+  }
 }
