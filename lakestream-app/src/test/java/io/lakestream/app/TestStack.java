@@ -59,16 +59,7 @@ final class TestStack implements AutoCloseable {
             .timeout(Duration.ofSeconds(60))
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build();
-    try {
-      HttpResponse<String> r = HTTP.send(req, HttpResponse.BodyHandlers.ofString());
-      JsonNode json = r.body().isEmpty() ? null : JSON.readTree(r.body());
-      return new Answer(r.statusCode(), json, r);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return send(req);
   }
 
   Answer get(String path) {
@@ -77,9 +68,14 @@ final class TestStack implements AutoCloseable {
             .timeout(Duration.ofSeconds(30))
             .GET()
             .build();
+    return send(req);
+  }
+
+  private static Answer send(HttpRequest req) {
     try {
       HttpResponse<String> r = HTTP.send(req, HttpResponse.BodyHandlers.ofString());
-      return new Answer(r.statusCode(), r.body().isEmpty() ? null : JSON.readTree(r.body()), r);
+      JsonNode json = r.body().isEmpty() ? null : JSON.readTree(r.body());
+      return new Answer(r.statusCode(), json, r);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     } catch (InterruptedException e) {

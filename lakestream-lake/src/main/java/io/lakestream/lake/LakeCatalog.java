@@ -47,6 +47,14 @@ public final class LakeCatalog implements AutoCloseable {
   }
 
   /**
+   * The local SQLite file holding the catalog, when the catalog is one (empty for other catalogs,
+   * in-memory databases and {@code file:} URIs, which the driver resolves itself).
+   */
+  public static java.util.Optional<Path> localCatalogFile(LakeConfig lake) {
+    return Locations.sqliteFile(catalogProperties(lake).get(CatalogProperties.URI));
+  }
+
+  /**
    * Opens the catalog, creating the folders of a local SQLite file and of a local warehouse first.
    *
    * @throws IllegalStateException when the catalog cannot be opened

@@ -23,7 +23,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import picocli.CommandLine.Command;
@@ -119,7 +118,7 @@ final class BenchCommand implements Callable<Integer> {
       return r.committed >= events ? 0 : 1;
     } finally {
       if (!keep) {
-        deleteTree(dataDir);
+        EmbeddedLakestream.deleteTree(dataDir);
       }
     }
   }
@@ -328,15 +327,6 @@ final class BenchCommand implements Callable<Integer> {
       // not Linux: reported as unknown
     }
     return -1;
-  }
-
-  private static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(p)) {
-      s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-    }
   }
 
   private static final class Result {

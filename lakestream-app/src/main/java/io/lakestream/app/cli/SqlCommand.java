@@ -41,20 +41,16 @@ final class SqlCommand implements Callable<Integer> {
       return 2;
     }
     PipelineConfig cfg = loaded.get();
-    String uri = cfg.lake().catalogUri();
-    if (uri.startsWith("jdbc:sqlite:")) {
-      java.nio.file.Path db =
-          java.nio.file.Path.of(uri.substring("jdbc:sqlite:".length()).split("\\?")[0]);
-      if (!java.nio.file.Files.exists(db)) {
-        System.err.println(
-            "error: no lake at "
-                + pipeline.dataDirAbsolute()
-                + " (no catalog "
-                + db
-                + "). Start it with './lakestream up' first, or point --data-dir at the folder"
-                + " 'up' used.");
-        return 1;
-      }
+    var catalogFile = LakeCatalog.localCatalogFile(cfg.lake());
+    if (catalogFile.isPresent() && !java.nio.file.Files.exists(catalogFile.get())) {
+      System.err.println(
+          "error: no lake at "
+              + pipeline.dataDirAbsolute()
+              + " (no catalog "
+              + catalogFile.get()
+              + "). Start it with './lakestream up' first, or point --data-dir at the folder"
+              + " 'up' used.");
+      return 1;
     }
     try (LakeCatalog lake = LakeCatalog.open(cfg.lake());
         SqlEngine sql = SqlEngine.open(lake.catalog())) {

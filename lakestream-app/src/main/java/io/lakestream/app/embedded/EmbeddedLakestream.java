@@ -5,9 +5,13 @@ import io.lakestream.gateway.http.HttpGateway;
 import io.lakestream.jobs.PipelineJob;
 import io.lakestream.lake.LakeCatalog;
 import io.lakestream.lake.LakeTables;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -147,7 +152,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
           points,
           restore,
           System.currentTimeMillis() - t0);
-    } catch (RuntimeException | java.io.IOException e) {
+    } catch (RuntimeException | IOException e) {
       for (int i = started.size() - 1; i >= 0; i--) {
         try {
           started.get(i).close();
@@ -369,6 +374,21 @@ public final class EmbeddedLakestream implements AutoCloseable {
       c.close();
     } catch (Exception e) {
       LOG.warn("Stopping the {} failed: {}", what, rootMessage(e));
+    }
+  }
+
+  /**
+   * Deletes a folder of a stopped stack and everything in it (old restore points, or a throwaway
+   * data directory such as the benchmark's). Does nothing when it does not exist.
+   */
+  public static void deleteTree(Path p) {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(p)) {
+      s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -41,7 +41,7 @@ final class RestorePoints {
   void prune(int keep) {
     List<Path> points = all();
     for (Path p : points.subList(Math.min(keep, points.size()), points.size())) {
-      deleteTree(p);
+      EmbeddedLakestream.deleteTree(p);
     }
   }
 
@@ -74,17 +74,6 @@ final class RestorePoints {
       return Files.getLastModifiedTime(p).toMillis();
     } catch (IOException e) {
       return 0;
-    }
-  }
-
-  static void deleteTree(Path p) {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(p)) {
-      s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }
