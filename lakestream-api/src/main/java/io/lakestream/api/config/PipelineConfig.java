@@ -2,6 +2,9 @@ package io.lakestream.api.config;
 
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -24,6 +27,10 @@ import java.util.Objects;
  * @param gateway ingestion gateway settings
  * @param lake Iceberg catalog and warehouse settings
  * @param sources sources by name, in file order
+ * @param references reference tables for enrichment, by name
+ * @param aggregations window aggregations, by name (= table name in the aggregates zone)
+ * @param joins interval joins, by name (= table name in the curated zone)
+ * @param plugins absolute paths of jars holding custom Java transforms
  */
 public record PipelineConfig(
     String name,
@@ -33,7 +40,11 @@ public record PipelineConfig(
     KafkaConfig kafka,
     GatewayConfig gateway,
     LakeConfig lake,
-    Map<String, SourceConfig> sources)
+    Map<String, SourceConfig> sources,
+    Map<String, ReferenceConfig> references,
+    Map<String, AggregationConfig> aggregations,
+    Map<String, JoinConfig> joins,
+    List<String> plugins)
     implements Serializable {
 
   public PipelineConfig {
@@ -43,28 +54,90 @@ public record PipelineConfig(
     Objects.requireNonNull(kafka, "kafka");
     Objects.requireNonNull(gateway, "gateway");
     Objects.requireNonNull(lake, "lake");
-    sources = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sources));
+    sources = Collections.unmodifiableMap(new LinkedHashMap<>(sources));
+    references = Collections.unmodifiableMap(new LinkedHashMap<>(references));
+    aggregations = Collections.unmodifiableMap(new LinkedHashMap<>(aggregations));
+    joins = Collections.unmodifiableMap(new LinkedHashMap<>(joins));
+    plugins = List.copyOf(plugins);
     if (parallelism < 1) {
       throw new IllegalArgumentException("parallelism must be >= 1");
     }
   }
 
+  /** A pipeline that only validates and lands its sources (no enrichment, windows or joins). */
+  public PipelineConfig(
+      String name,
+      Duration checkpointInterval,
+      int parallelism,
+      Duration dedupWindow,
+      KafkaConfig kafka,
+      GatewayConfig gateway,
+      LakeConfig lake,
+      Map<String, SourceConfig> sources) {
+    this(
+        name,
+        checkpointInterval,
+        parallelism,
+        dedupWindow,
+        kafka,
+        gateway,
+        lake,
+        sources,
+        Map.of(),
+        Map.of(),
+        Map.of(),
+        List.of());
+  }
+
   /** A copy with other Kafka settings (e.g. the embedded broker's address filled in). */
   public PipelineConfig withKafka(KafkaConfig newKafka) {
     return new PipelineConfig(
-        name, checkpointInterval, parallelism, dedupWindow, newKafka, gateway, lake, sources);
+        name,
+        checkpointInterval,
+        parallelism,
+        dedupWindow,
+        newKafka,
+        gateway,
+        lake,
+        sources,
+        references,
+        aggregations,
+        joins,
+        plugins);
   }
 
   /** A copy with other gateway settings (e.g. command-line overrides). */
   public PipelineConfig withGateway(GatewayConfig newGateway) {
     return new PipelineConfig(
-        name, checkpointInterval, parallelism, dedupWindow, kafka, newGateway, lake, sources);
+        name,
+        checkpointInterval,
+        parallelism,
+        dedupWindow,
+        kafka,
+        newGateway,
+        lake,
+        sources,
+        references,
+        aggregations,
+        joins,
+        plugins);
   }
 
   /** A copy with another checkpoint interval. */
   public PipelineConfig withCheckpointInterval(Duration interval) {
     return new PipelineConfig(
-        name, interval, parallelism, dedupWindow, kafka, gateway, lake, sources);
+        name,
+        interval,
+        parallelism,
+        dedupWindow,
+        kafka,
+        gateway,
+        lake,
+        sources,
+        references,
+        aggregations,
+        joins,
+        plugins);
   }
 
   /** Kafka topic that the gateway writes every accepted event to. */

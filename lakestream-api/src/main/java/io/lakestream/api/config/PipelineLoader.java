@@ -1,6 +1,7 @@
 package io.lakestream.api.config;
 
 import io.lakestream.api.config.EventTimeConfig.TimeFormat;
+import io.lakestream.api.config.internal.Durations;
 import io.lakestream.api.config.internal.Problems;
 import io.lakestream.api.config.internal.Scalar;
 import io.lakestream.api.config.internal.SchemaFiles;
@@ -25,13 +26,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
@@ -72,7 +76,11 @@ public final class PipelineLoader {
           "kafka",
           "gateway",
           "lake",
-          "sources");
+          "plugins",
+          "reference",
+          "sources",
+          "aggregations",
+          "joins");
   private static final List<String> KAFKA_KEYS =
       List.of(
           "bootstrap_servers", "partitions", "replication_factor", "topic_prefix", "properties");
@@ -81,8 +89,39 @@ public final class PipelineLoader {
   private static final List<String> API_KEY_KEYS = List.of("name", "token", "sources");
   private static final List<String> LAKE_KEYS =
       List.of("warehouse", "catalog_uri", "catalog_properties");
-  private static final List<String> SOURCE_KEYS = List.of("type", "schema", "key", "event_time");
-  private static final List<String> EVENT_TIME_KEYS = List.of("field", "format");
+  private static final List<String> SOURCE_KEYS =
+      List.of("type", "schema", "key", "event_time", "java_transforms", "enrich", "transform");
+  private static final List<String> EVENT_TIME_KEYS =
+      List.of("field", "format", "out_of_orderness", "allowed_lateness", "idle_timeout");
+  private static final List<String> JAVA_TRANSFORM_KEYS = List.of("name", "options");
+  private static final List<String> ENRICH_KEYS =
+      List.of("reference", "on", "columns", "prefix", "on_missing");
+  private static final List<String> REFERENCE_KEYS =
+      List.of(
+          "type",
+          "path",
+          "url",
+          "table",
+          "query",
+          "topic",
+          "properties",
+          "key",
+          "columns",
+          "refresh");
+  private static final Map<ReferenceConfig.Type, List<String>> REFERENCE_TYPE_KEYS =
+      Map.of(
+          ReferenceConfig.Type.FILE,
+          List.of("type", "path", "key", "columns", "refresh"),
+          ReferenceConfig.Type.JDBC,
+          List.of("type", "url", "table", "query", "properties", "key", "columns", "refresh"),
+          ReferenceConfig.Type.KAFKA,
+          List.of("type", "topic", "properties", "columns"));
+  private static final List<String> AGGREGATION_KEYS =
+      List.of("from", "window", "group_by", "measures", "where");
+  private static final List<String> WINDOW_KEYS = List.of("type", "size", "slide", "gap");
+  private static final List<String> JOIN_KEYS =
+      List.of("left", "right", "on", "within", "direction", "select");
+  private static final List<String> JOIN_ON_KEYS = List.of("left", "right");
 
   private static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
   private static final int DEFAULT_PARALLELISM = 2;
@@ -94,6 +133,20 @@ public final class PipelineLoader {
   private static final int DEFAULT_PORT = 8080;
   private static final long DEFAULT_MAX_BODY = 5L << 20;
   private static final Duration DEFAULT_KAFKA_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration DEFAULT_REFRESH = Duration.ofSeconds(30);
+
+  /** Re-reading a file or table more often would mostly add load on the disk or database. */
+  private static final Duration MIN_REFRESH = Duration.ofSeconds(1);
+
+  private static final List<String> REFERENCE_FILE_EXTENSIONS =
+      List.of(".csv", ".json", ".ndjson", ".jsonl");
+
+  /** Columns Lakestream adds to every curated table, so no event field may take their names. */
+  private static final List<String> RESERVED_COLUMNS =
+      List.of("event_id", "event_time", "ingest_time");
+
+  /** Columns every aggregation table has besides its group-by fields and measures. */
+  private static final List<String> WINDOW_COLUMNS = List.of("window_start", "window_end");
 
   /** Tokens shorter than this are too easy to guess. */
   private static final int MIN_TOKEN_LENGTH = 16;
@@ -104,6 +157,11 @@ public final class PipelineLoader {
   private static final Pattern PIPELINE_NAME = Pattern.compile("[a-zA-Z][a-zA-Z0-9_-]{0,62}");
   private static final Pattern SOURCE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
   private static final Pattern TOPIC_PREFIX = Pattern.compile("[a-zA-Z0-9._-]*");
+  private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+  // Column names end up unquoted in generated Flink SQL, hence identifier syntax.
+  private static final Pattern COLUMN_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+  private static final Pattern TRANSFORM_NAME = Pattern.compile("[a-z][a-z0-9_]*");
+  private static final Pattern COLUMN_PREFIX = Pattern.compile("[a-zA-Z0-9_]*");
   private static final Pattern HOST_PORT = Pattern.compile(".*[^:]:([0-9]{1,5})");
   // Two letters at least, so that a Windows drive ("C:\lake") is not taken for a URI scheme.
   private static final Pattern URI_SCHEME = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]+:.*");
@@ -112,6 +170,16 @@ public final class PipelineLoader {
   private final YamlReader reader;
   private final Path baseDir;
   private final String dataDir;
+
+  // Read before the sources, whose enrichment steps and Java transforms refer to them.
+  /** Every name under {@code reference:}, including those whose definition has problems. */
+  private final Set<String> declaredReferences = new LinkedHashSet<>();
+
+  /** The reference tables that were read without problems. */
+  private final Map<String, ReferenceConfig> references = new LinkedHashMap<>();
+
+  /** Whether {@code plugins:} lists anything, valid or not. */
+  private boolean pluginsListed;
 
   private PipelineLoader(Path baseDir, String dataDir, Map<String, String> vars) {
     this.baseDir = baseDir;
@@ -207,8 +275,12 @@ public final class PipelineLoader {
     Duration checkpointInterval = top.duration("checkpoint_interval", DEFAULT_CHECKPOINT_INTERVAL);
     int parallelism = top.integer("parallelism", DEFAULT_PARALLELISM, 1, 256);
     Duration dedupWindow = top.duration("dedup_window", DEFAULT_DEDUP_WINDOW);
+    List<String> plugins = plugins(top);
+    references(top);
     Set<String> declaredSources = new LinkedHashSet<>();
     Map<String, SourceConfig> sources = sources(top, declaredSources);
+    Map<String, AggregationConfig> aggregations = aggregations(top, declaredSources);
+    Map<String, JoinConfig> joins = joins(top, declaredSources);
     KafkaConfig kafka = kafka(top.section("kafka", KAFKA_KEYS), name);
     GatewayConfig gateway = gateway(top.section("gateway", GATEWAY_KEYS), declaredSources);
     LakeConfig lake = lake(top.section("lake", LAKE_KEYS));
@@ -216,7 +288,18 @@ public final class PipelineLoader {
       return null;
     }
     return new PipelineConfig(
-        name, checkpointInterval, parallelism, dedupWindow, kafka, gateway, lake, sources);
+        name,
+        checkpointInterval,
+        parallelism,
+        dedupWindow,
+        kafka,
+        gateway,
+        lake,
+        sources,
+        references,
+        aggregations,
+        joins,
+        plugins);
   }
 
   /** The YAML node tree, or {@code null} when there is none to read (reported). */
@@ -330,17 +413,7 @@ public final class PipelineLoader {
 
   private SourceConfig source(YamlMap.Entry entry) {
     String name = entry.key();
-    boolean ok = true;
-    if (!SOURCE_NAME.matcher(name).matches()) {
-      reader.report(
-          entry.path(),
-          entry.keyNode(),
-          "invalid source name '"
-              + name
-              + "'; use a lowercase letter, then up to 62 lowercase letters, digits or '_'"
-              + " (it becomes a table name)");
-      ok = false;
-    }
+    boolean ok = validName(entry, "source", "it becomes a table name");
     YamlMap src =
         reader.map(entry.value(), entry.path(), entry.keyNode().getStartMark(), SOURCE_KEYS);
     if (src == null) {
@@ -362,6 +435,7 @@ public final class PipelineLoader {
       if (schemaPath != null) {
         Scalar at = schemaRef;
         schema = SchemaFiles.read(schemaPath, message -> reader.report(at, message));
+        ok &= schema == null || noReservedProperties(schema, schemaRef);
       }
     }
 
@@ -372,11 +446,37 @@ public final class PipelineLoader {
 
     EventTimeConfig eventTime = eventTime(src, schema, schemaRef);
 
-    if (!ok || type == null || schema == null || key == null || eventTime == null) {
+    List<JavaTransformConfig> javaTransforms = javaTransforms(src);
+    // A Java transform may add fields the schema does not know, so with any written the enrich
+    // field cannot be checked against the schema here.
+    boolean transformed = isNonEmptyList(src.entry("java_transforms"));
+    List<EnrichConfig> enrich =
+        enrich(src, key == null ? null : key.text(), schema, schemaRef, transformed);
+    SqlText transform = null;
+    Scalar sql = nonBlank(src, "transform", "transform: SELECT * FROM " + name);
+    if (sql != null) {
+      transform = new SqlText(sql.text().stripTrailing(), sql.path(), sqlLine(sql));
+    }
+
+    if (!ok
+        || type == null
+        || schema == null
+        || key == null
+        || eventTime == null
+        || javaTransforms == null
+        || enrich == null) {
       return null;
     }
     return new SourceConfig(
-        name, type.text(), schemaPath.toString(), schema.text(), key.text(), eventTime);
+        name,
+        type.text(),
+        schemaPath.toString(),
+        schema.text(),
+        key.text(),
+        eventTime,
+        javaTransforms,
+        enrich,
+        transform);
   }
 
   private EventTimeConfig eventTime(YamlMap src, SchemaFiles.Schema schema, Scalar schemaRef) {
@@ -400,7 +500,14 @@ public final class PipelineLoader {
         reader.report(f, Suggestions.unknown("time format", f.text(), formatNames(), "Use one of"));
       }
     }
-    return field == null || format == null ? null : new EventTimeConfig(field.text(), format);
+    Duration outOfOrderness =
+        et.nonNegativeDuration("out_of_orderness", EventTimeConfig.DEFAULT_OUT_OF_ORDERNESS);
+    Duration allowedLateness =
+        et.nonNegativeDuration("allowed_lateness", EventTimeConfig.DEFAULT_ALLOWED_LATENESS);
+    Duration idleTimeout = et.duration("idle_timeout", EventTimeConfig.DEFAULT_IDLE_TIMEOUT);
+    return field == null || format == null
+        ? null
+        : new EventTimeConfig(field.text(), format, outOfOrderness, allowedLateness, idleTimeout);
   }
 
   private static List<String> formatNames() {
@@ -435,6 +542,302 @@ public final class PipelineLoader {
     }
     reader.report(field, message);
     return null;
+  }
+
+  /** Whether a name fits {@link #SOURCE_NAME}; reported at the name when it does not. */
+  private boolean validName(YamlMap.Entry entry, String what, String why) {
+    if (SOURCE_NAME.matcher(entry.key()).matches()) {
+      return true;
+    }
+    reader.report(
+        entry.path(),
+        entry.keyNode(),
+        "invalid "
+            + what
+            + " name '"
+            + entry.key()
+            + "'; use a lowercase letter, then up to 62 lowercase letters, digits or '_' ("
+            + why
+            + ")");
+    return false;
+  }
+
+  /** Whether the schema leaves the curated zone's own columns alone; reported when not. */
+  private boolean noReservedProperties(SchemaFiles.Schema schema, Scalar schemaRef) {
+    List<String> taken = schema.properties().stream().filter(RESERVED_COLUMNS::contains).toList();
+    if (taken.isEmpty()) {
+      return true;
+    }
+    String them = taken.size() == 1 ? "it" : "them";
+    reader.report(
+        schemaRef,
+        "schema "
+            + schemaRef.text()
+            + " declares the top-level "
+            + (taken.size() == 1 ? "property " : "properties ")
+            + quoted(taken)
+            + ", but "
+            + String.join(", ", RESERVED_COLUMNS)
+            + " are reserved columns of the curated zone that Lakestream fills in; rename "
+            + them
+            + " in the schema (and in the events)");
+    return false;
+  }
+
+  private List<JavaTransformConfig> javaTransforms(YamlMap src) {
+    List<YamlMap.Item> items = src.list("java_transforms", "a list of {name, options}");
+    boolean ok = true;
+    if (!items.isEmpty() && !pluginsListed) {
+      YamlMap.Entry e = src.entry("java_transforms");
+      reader.report(
+          e.path(),
+          e.keyNode(),
+          "Java transforms are loaded from plugin jars, but the pipeline lists none; add the jar"
+              + " that holds them at the top level, e.g. 'plugins: [plugins/my-transforms.jar]'");
+      ok = false;
+    }
+    List<JavaTransformConfig> out = new ArrayList<>();
+    for (YamlMap.Item item : items) {
+      YamlMap t =
+          reader.map(item.node(), item.path(), item.node().getStartMark(), JAVA_TRANSFORM_KEYS);
+      if (t == null) {
+        ok = false;
+        continue;
+      }
+      Scalar name = t.requiredScalar("name", "name: mask_emails");
+      if (name != null && !TRANSFORM_NAME.matcher(name.text()).matches()) {
+        reader.report(
+            name,
+            "invalid transform name '"
+                + name.text()
+                + "'; use a lowercase letter, then lowercase letters, digits or '_', as the"
+                + " transform's name() returns it");
+        name = null;
+      }
+      Map<String, String> options = t.stringMap("options");
+      if (name == null) {
+        ok = false;
+      } else {
+        out.add(new JavaTransformConfig(name.text(), options));
+      }
+    }
+    return ok ? out : null;
+  }
+
+  /**
+   * The enrichment steps of a source, or null (reported).
+   *
+   * @param keyField the source's key field, the default lookup field; null when it is invalid
+   * @param schema the source's schema, null when unusable
+   * @param transformed whether Java transforms run first and may add fields the schema lacks
+   */
+  private List<EnrichConfig> enrich(
+      YamlMap src,
+      String keyField,
+      SchemaFiles.Schema schema,
+      Scalar schemaRef,
+      boolean transformed) {
+    List<EnrichConfig> out = new ArrayList<>();
+    boolean ok = true;
+    // Output column -> the step that adds it, to catch two steps writing the same column.
+    Map<String, String> added = new HashMap<>();
+    for (YamlMap.Item item : src.list("enrich", "a list of steps like {reference: devices}")) {
+      YamlMap m = reader.map(item.node(), item.path(), item.node().getStartMark(), ENRICH_KEYS);
+      if (m == null) {
+        ok = false;
+        continue;
+      }
+      boolean stepOk = true;
+
+      ReferenceConfig ref = null;
+      Scalar refName = m.requiredScalar("reference", "reference: devices");
+      if (refName != null) {
+        if (declaredReferences.contains(refName.text())) {
+          // Null when its definition has problems; those are reported under 'reference:'.
+          ref = references.get(refName.text());
+        } else {
+          reportUndeclaredReference(refName);
+        }
+      }
+      stepOk &= ref != null;
+
+      String on = keyField;
+      Scalar onField = m.scalar("on", "a field name like 'device_id'");
+      if (onField != null) {
+        on = enrichField(onField, schema, schemaRef, transformed);
+      }
+      stepOk &= on != null;
+
+      // Reference column -> where to point when its output name clashes with something.
+      Map<String, Scalar> columns = new LinkedHashMap<>();
+      YamlMap.Entry columnsEntry = m.entry("columns");
+      boolean columnsListed = columnsEntry != null && !YamlReader.isNull(columnsEntry.value());
+      List<Scalar> listed = m.scalarList("columns", "a list of column names of the reference");
+      if (columnsEntry != null
+          && columnsEntry.value() instanceof SequenceNode seq
+          && seq.getValue().isEmpty()) {
+        reader.report(
+            columnsEntry.path(),
+            columnsEntry.value(),
+            "empty column list; name the reference columns to add, or leave 'columns' out to"
+                + " add all of them");
+        stepOk = false;
+      }
+      if (ref != null && columnsListed) {
+        for (Scalar c : listed) {
+          if (columns.containsKey(c.text())) {
+            reader.report(c, "column '" + c.text() + "' is listed twice; keep only one");
+            stepOk = false;
+          } else if (!ref.columns().containsKey(c.text())) {
+            reader.report(c, unknownReferenceColumn(ref, c.text()));
+            stepOk = false;
+          } else {
+            columns.put(c.text(), c);
+          }
+        }
+      } else if (ref != null) {
+        ref.columns().keySet().forEach(c -> columns.put(c, refName));
+      }
+
+      String prefix = "";
+      Scalar p = m.scalar("prefix", "a prefix like 'device_'");
+      if (p != null) {
+        if (COLUMN_PREFIX.matcher(p.text()).matches()) {
+          prefix = p.text();
+        } else {
+          reader.report(
+              p,
+              "invalid prefix '"
+                  + p.text()
+                  + "'; use only letters, digits and '_' (it starts the names of the added"
+                  + " columns)");
+          prefix = null;
+          stepOk = false;
+        }
+      }
+
+      EnrichConfig.OnMissing onMissing = EnrichConfig.OnMissing.KEEP;
+      Scalar om = m.scalar("on_missing", "keep or error");
+      if (om != null) {
+        onMissing =
+            choice(
+                om,
+                EnrichConfig.OnMissing.values(),
+                EnrichConfig.OnMissing::yamlName,
+                "on_missing value",
+                "Use one of");
+        stepOk &= onMissing != null;
+      }
+
+      if (ref != null && prefix != null) {
+        String step = item.path() + " (line " + (item.node().getStartMark().getLine() + 1) + ")";
+        for (Map.Entry<String, Scalar> c : columns.entrySet()) {
+          String output = prefix + c.getKey();
+          String clash = null;
+          if (RESERVED_COLUMNS.contains(output)) {
+            clash = "is a reserved column of the curated zone";
+          } else if (schema != null && schema.properties().contains(output)) {
+            clash = "is also a top-level property of schema " + schemaRef.text();
+          } else if (added.containsKey(output)) {
+            clash = "is also added by " + added.get(output);
+          }
+          if (clash == null) {
+            added.put(output, step);
+            continue;
+          }
+          reader.report(
+              c.getValue(),
+              "enrichment column '"
+                  + output
+                  + "' from reference '"
+                  + ref.name()
+                  + "' "
+                  + clash
+                  + "; set 'prefix:' on this step to rename the columns it adds, e.g. 'prefix: "
+                  + ref.name()
+                  + "_'"
+                  + (columnsListed ? "" : ", or list only the columns you need under 'columns:'"));
+          stepOk = false;
+        }
+      }
+
+      if (stepOk) {
+        out.add(new EnrichConfig(ref.name(), on, List.copyOf(columns.keySet()), prefix, onMissing));
+      }
+      ok &= stepOk;
+    }
+    return ok ? out : null;
+  }
+
+  /** The field an enrichment step looks up, or null (reported). */
+  private String enrichField(
+      Scalar on, SchemaFiles.Schema schema, Scalar schemaRef, boolean transformed) {
+    if (on.text().isBlank()) {
+      reader.report(
+          on,
+          "must not be empty; name the event field to look up, or leave 'on' out to use the"
+              + " source's key field");
+      return null;
+    }
+    if (transformed || schema == null) {
+      return on.text();
+    }
+    Scalar declared = declaredField(on, "enrich field", schema, schemaRef);
+    return declared == null ? null : declared.text();
+  }
+
+  private void reportUndeclaredReference(Scalar name) {
+    if (declaredReferences.isEmpty()) {
+      reader.report(
+          name,
+          "enrich names reference '"
+              + name.text()
+              + "', but the pipeline declares no reference tables; declare it under 'reference:'"
+              + " at the top level");
+      return;
+    }
+    reader.report(
+        name,
+        "enrich names reference '"
+            + name.text()
+            + "', which is not declared under 'reference'"
+            + Suggestions.didYouMeanOrStop(name.text(), declaredReferences)
+            + " Declared references: "
+            + String.join(", ", declaredReferences));
+  }
+
+  private static String unknownReferenceColumn(ReferenceConfig ref, String column) {
+    if (column.equals(ref.key())) {
+      return "'"
+          + column
+          + "' is the key of reference '"
+          + ref.name()
+          + "', not one of its columns: its value is the looked-up field's own value, so leave"
+          + " it out";
+    }
+    return "reference '"
+        + ref.name()
+        + "' has no column '"
+        + column
+        + "'"
+        + Suggestions.didYouMeanOrStop(column, ref.columns().keySet())
+        + " Its columns: "
+        + String.join(", ", ref.columns().keySet());
+  }
+
+  /**
+   * The line where a piece of SQL starts. For a block scalar ({@code |} or {@code >}) the node
+   * starts at the indicator, but the text on the next line, and that is the line the planner's
+   * "line 1" means.
+   */
+  private static int sqlLine(Scalar sql) {
+    int line = sql.node().getStartMark().getLine() + 1;
+    if (sql.node() instanceof ScalarNode n
+        && (n.getScalarStyle() == DumperOptions.ScalarStyle.LITERAL
+            || n.getScalarStyle() == DumperOptions.ScalarStyle.FOLDED)) {
+      return line + 1;
+    }
+    return line;
   }
 
   // ------------------------------------------------------------------------------------ kafka
@@ -574,6 +977,756 @@ public final class PipelineLoader {
 
   private static int line(Scalar s) {
     return s.node().getStartMark().getLine() + 1;
+  }
+
+  // ---------------------------------------------------------------------------------- plugins
+
+  private List<String> plugins(YamlMap top) {
+    YamlMap.Entry entry = top.entry("plugins");
+    // Anything written counts, even a malformed list: that is reported here, and a second
+    // "no plugins" error at every Java transform would only be noise.
+    pluginsListed =
+        entry != null
+            && !YamlReader.isNull(entry.value())
+            && !(entry.value() instanceof SequenceNode seq && seq.getValue().isEmpty());
+    List<String> out = new ArrayList<>();
+    for (Scalar s : top.scalarList("plugins", "a list of jar paths like plugins/my.jar")) {
+      Path p = localPath(s);
+      if (p == null) {
+        continue;
+      }
+      if (!fileName(p).endsWith(".jar")) {
+        reader.report(
+            s,
+            "plugin '"
+                + s.text()
+                + "' is not a .jar file; list the jar files that hold your Java transforms");
+      } else if (!Files.exists(p)) {
+        reader.report(
+            s,
+            "plugin jar not found: "
+                + p
+                + "; plugin paths are relative to the pipeline file's folder");
+      } else if (Files.isDirectory(p)) {
+        reader.report(s, "plugin path " + p + " is a directory; name a .jar file");
+      } else {
+        out.add(p.toString());
+      }
+    }
+    return out;
+  }
+
+  // -------------------------------------------------------------------------------- reference
+
+  private void references(YamlMap top) {
+    for (YamlMap.Entry e : namedEntries(top, "reference", "reference table", "devices")) {
+      declaredReferences.add(e.key());
+      ReferenceConfig r = reference(e);
+      if (r != null) {
+        references.put(e.key(), r);
+      }
+    }
+  }
+
+  private ReferenceConfig reference(YamlMap.Entry entry) {
+    boolean ok = validName(entry, "reference", "enrich steps name the table by it");
+    YamlMap m =
+        reader.map(entry.value(), entry.path(), entry.keyNode().getStartMark(), REFERENCE_KEYS);
+    if (m == null) {
+      return null;
+    }
+    ReferenceConfig.Type type = null;
+    Scalar t = m.requiredScalar("type", "type: file");
+    if (t != null) {
+      type =
+          choice(
+              t,
+              ReferenceConfig.Type.values(),
+              ReferenceConfig.Type::yamlName,
+              "reference type",
+              "Known types");
+    }
+    if (type == null) {
+      // Without a type nothing type-specific can be checked, but the columns still can.
+      referenceColumns(m, null);
+      return null;
+    }
+    List<String> allowed = REFERENCE_TYPE_KEYS.get(type);
+    for (YamlMap.Entry e : m.entries()) {
+      if (!allowed.contains(e.key())) {
+        reader.report(e.path(), e.keyNode(), notForReferenceType(type, e.key()));
+        ok = false;
+      }
+    }
+
+    String path = null;
+    String url = null;
+    String table = null;
+    String query = null;
+    String topic = null;
+    Map<String, String> properties = Map.of();
+    switch (type) {
+      case FILE -> {
+        path = referenceFile(m);
+        ok &= path != null;
+      }
+      case JDBC -> {
+        Scalar u = m.requiredScalar("url", "url: jdbc:postgresql://db:5432/inventory");
+        if (u != null && !u.text().startsWith("jdbc:")) {
+          reader.report(
+              u,
+              "url must be a JDBC URL starting with 'jdbc:', e.g."
+                  + " 'jdbc:postgresql://db:5432/inventory' or 'jdbc:sqlite:reference/devices.db'");
+        } else if (u != null) {
+          url = resolveSqlite(u.text());
+        }
+        Scalar tb = nonBlank(m, "table", "table: devices");
+        Scalar q = nonBlank(m, "query", "query: SELECT device_id, site FROM devices");
+        if (tb != null && q != null) {
+          reader.report(
+              q,
+              "set either 'table' (read a whole table) or 'query' (read what a SELECT returns),"
+                  + " not both");
+        } else if (tb == null && q == null && !hasValue(m, "table") && !hasValue(m, "query")) {
+          reader.report(
+              m.path(),
+              m.mark(),
+              "missing required key 'table' or 'query'; add e.g. 'table: devices' or 'query:"
+                  + " SELECT device_id, site FROM devices'");
+        } else {
+          table = tb == null ? null : tb.text();
+          query = q == null ? null : q.text();
+        }
+        ok &= url != null && (table == null) != (query == null);
+        properties = m.stringMap("properties");
+      }
+      case KAFKA -> {
+        Scalar tp = m.requiredScalar("topic", "topic: lakestream.ref.users");
+        if (tp != null && !validTopic(tp.text())) {
+          reader.report(
+              tp,
+              "invalid Kafka topic name '"
+                  + tp.text()
+                  + "'; use up to "
+                  + MAX_TOPIC_LENGTH
+                  + " letters, digits, '.', '_' and '-'");
+        } else if (tp != null) {
+          topic = tp.text();
+        }
+        ok &= topic != null;
+        properties = m.stringMap("properties");
+      }
+    }
+
+    Scalar key = null;
+    Duration refresh = DEFAULT_REFRESH;
+    if (type != ReferenceConfig.Type.KAFKA) {
+      key = m.requiredScalar("key", "key: device_id");
+      ok &= key != null;
+      refresh = m.duration("refresh", DEFAULT_REFRESH);
+      if (refresh.compareTo(MIN_REFRESH) < 0) {
+        YamlMap.Entry e = m.entry("refresh");
+        reader.report(
+            e.path(),
+            e.value(),
+            "must be at least "
+                + Durations.format(MIN_REFRESH)
+                + ", got "
+                + Durations.format(refresh)
+                + "; checking a reference for changes more often only loads the disk or database");
+        ok = false;
+      }
+    }
+    Map<String, ColumnType> columns = referenceColumns(m, key);
+    if (!ok || columns == null) {
+      return null;
+    }
+    return new ReferenceConfig(
+        entry.key(),
+        type,
+        path,
+        url,
+        table,
+        query,
+        topic,
+        properties,
+        key == null ? null : key.text(),
+        columns,
+        refresh);
+  }
+
+  private static String notForReferenceType(ReferenceConfig.Type type, String key) {
+    if (type == ReferenceConfig.Type.KAFKA && key.equals("key")) {
+      return "a kafka reference is looked up by the record key, so 'key' is not allowed; remove"
+          + " it";
+    }
+    if (type == ReferenceConfig.Type.KAFKA && key.equals("refresh")) {
+      return "a kafka reference needs no 'refresh': changes arrive as they are written; remove it";
+    }
+    return "'"
+        + key
+        + "' is not used by "
+        + type.yamlName()
+        + " references; remove it (a "
+        + type.yamlName()
+        + " reference takes "
+        + String.join(", ", REFERENCE_TYPE_KEYS.get(type))
+        + ")";
+  }
+
+  /** The absolute path of a reference file, or null (reported). */
+  private String referenceFile(YamlMap m) {
+    Scalar s = m.requiredScalar("path", "path: reference/devices.csv");
+    Path p = s == null ? null : localPath(s);
+    if (p == null) {
+      return null;
+    }
+    String kinds = "a .csv (with a header row), .json (an array of objects), .ndjson or .jsonl";
+    if (REFERENCE_FILE_EXTENSIONS.stream().noneMatch(fileName(p)::endsWith)) {
+      reader.report(
+          s,
+          "reference file '"
+              + s.text()
+              + "' is not of a known kind; use "
+              + kinds
+              + " (one object per line) file");
+      return null;
+    }
+    if (!Files.exists(p)) {
+      reader.report(
+          s,
+          "reference file not found: "
+              + p
+              + "; reference paths are relative to the pipeline file's folder");
+      return null;
+    }
+    if (Files.isDirectory(p)) {
+      reader.report(s, "reference path " + p + " is a directory; name " + kinds + " file");
+      return null;
+    }
+    return p.toString();
+  }
+
+  /**
+   * The columns of a reference, or null (reported).
+   *
+   * @param key the key column, which must not be listed; null when there is none or it is unknown
+   */
+  private Map<String, ColumnType> referenceColumns(YamlMap m, Scalar key) {
+    YamlMap cols = requiredNamedMap(m, "columns", "column name to type", "columns: {site: string}");
+    if (cols == null) {
+      return null;
+    }
+    if (cols.isEmpty()) {
+      YamlMap.Entry e = m.entry("columns");
+      reader.report(
+          e.path(), e.keyNode(), "declare at least one column to load, e.g. 'site: string'");
+      return null;
+    }
+    Map<String, ColumnType> out = new LinkedHashMap<>();
+    boolean ok = true;
+    for (YamlMap.Entry c : cols.entries()) {
+      if (!COLUMN_NAME.matcher(c.key()).matches()) {
+        reader.report(c.path(), c.keyNode(), invalidColumnName("column", c.key()));
+        ok = false;
+      } else if (key != null && c.key().equals(key.text())) {
+        reader.report(
+            c.path(),
+            c.keyNode(),
+            "'"
+                + c.key()
+                + "' is the key column; leave it out of 'columns' (it is what lookups match, so"
+                + " the event has its value already)");
+        ok = false;
+      }
+      if (YamlReader.isNull(c.value())) {
+        reader.report(
+            c.path(),
+            c.keyNode(),
+            "has no type; e.g. '"
+                + c.key()
+                + ": string' (types: "
+                + String.join(", ", ColumnType.yamlNames())
+                + ")");
+        ok = false;
+        continue;
+      }
+      Scalar t =
+          reader.scalar(
+              c.value(),
+              c.path(),
+              "a column type (" + String.join(", ", ColumnType.yamlNames()) + ")");
+      if (t == null) {
+        ok = false;
+        continue;
+      }
+      ColumnType type = ColumnType.fromYaml(t.text().strip()).orElse(null);
+      if (type == null) {
+        reader.report(
+            t, Suggestions.unknown("column type", t.text(), ColumnType.yamlNames(), "Known types"));
+        ok = false;
+      } else {
+        out.put(c.key(), type);
+      }
+    }
+    return ok ? out : null;
+  }
+
+  private static boolean validTopic(String topic) {
+    // Kafka reserves "." and ".." because they clash with its log directories.
+    return TOPIC_NAME.matcher(topic).matches() && !topic.equals(".") && !topic.equals("..");
+  }
+
+  // ----------------------------------------------------------------------------- aggregations
+
+  private Map<String, AggregationConfig> aggregations(YamlMap top, Set<String> declaredSources) {
+    Map<String, AggregationConfig> out = new LinkedHashMap<>();
+    for (YamlMap.Entry e : namedEntries(top, "aggregations", "aggregation", "sensor_stats_5m")) {
+      AggregationConfig a = aggregation(e, declaredSources);
+      if (a != null) {
+        out.put(e.key(), a);
+      }
+    }
+    return out;
+  }
+
+  private AggregationConfig aggregation(YamlMap.Entry entry, Set<String> declaredSources) {
+    boolean ok = validName(entry, "aggregation", "it becomes a table name");
+    YamlMap m =
+        reader.map(entry.value(), entry.path(), entry.keyNode().getStartMark(), AGGREGATION_KEYS);
+    if (m == null) {
+      return null;
+    }
+    Scalar from = m.requiredScalar("from", "from: sensors");
+    ok &= from != null && declaredSource(from, "from", declaredSources);
+    WindowConfig window = window(m);
+
+    List<String> groupBy = new ArrayList<>();
+    for (Scalar f : m.scalarList("group_by", "a list of field names")) {
+      if (!COLUMN_NAME.matcher(f.text()).matches()) {
+        reader.report(f, invalidColumnName("field", f.text()));
+        ok = false;
+      } else if (groupBy.contains(f.text())) {
+        reader.report(f, "'" + f.text() + "' is listed twice; keep only one");
+        ok = false;
+      } else {
+        groupBy.add(f.text());
+      }
+    }
+
+    Map<String, String> measures = measures(m, groupBy);
+    Scalar where = nonBlank(m, "where", "where: temperature IS NOT NULL");
+    if (!ok || window == null || measures == null) {
+      return null;
+    }
+    return new AggregationConfig(
+        entry.key(),
+        from.text(),
+        window,
+        groupBy,
+        measures,
+        where == null ? null : where.text().strip(),
+        entry.path(),
+        line(entry));
+  }
+
+  private WindowConfig window(YamlMap aggregation) {
+    YamlMap w = aggregation.requiredMap("window", WINDOW_KEYS, "window: {type: tumble, size: 5m}");
+    if (w == null) {
+      return null;
+    }
+    WindowConfig.Type type = null;
+    Scalar t = w.requiredScalar("type", "type: tumble");
+    if (t != null) {
+      type =
+          choice(
+              t,
+              WindowConfig.Type.values(),
+              WindowConfig.Type::yamlName,
+              "window type",
+              "Known types");
+    }
+    if (type == null) {
+      // Which lengths are needed depends on the type, but malformed ones are wrong either way.
+      for (String key : List.of("size", "slide", "gap")) {
+        w.duration(key, null);
+      }
+      return null;
+    }
+    boolean ok = true;
+    for (YamlMap.Entry e : w.entries()) {
+      List<WindowConfig.Type> users = windowKeyUsers(e.key());
+      if (!users.isEmpty() && !users.contains(type)) {
+        reader.report(
+            e.path(),
+            e.keyNode(),
+            "'"
+                + e.key()
+                + "' is only used by "
+                + String.join(" and ", users.stream().map(WindowConfig.Type::yamlName).toList())
+                + " windows; remove it from this "
+                + type.yamlName()
+                + " window");
+        ok = false;
+      }
+    }
+    WindowConfig window =
+        switch (type) {
+          case TUMBLE -> {
+            Duration size = w.requiredDuration("size", "size: 5m");
+            yield size == null ? null : new WindowConfig(type, size, null, null);
+          }
+          case HOP -> hopWindow(w);
+          case SESSION -> {
+            Duration gap = w.requiredDuration("gap", "gap: 10m");
+            yield gap == null ? null : new WindowConfig(type, null, null, gap);
+          }
+        };
+    return ok ? window : null;
+  }
+
+  private WindowConfig hopWindow(YamlMap w) {
+    Duration size = w.requiredDuration("size", "size: 5m");
+    Duration slide = w.requiredDuration("slide", "slide: 1m");
+    if (size == null || slide == null) {
+      return null;
+    }
+    YamlMap.Entry at = w.entry("slide");
+    if (slide.compareTo(size) > 0) {
+      reader.report(
+          at.path(),
+          at.value(),
+          "slide "
+              + Durations.format(slide)
+              + " is longer than size "
+              + Durations.format(size)
+              + ", which would leave events between windows out; use a slide of at most the size");
+      return null;
+    }
+    // Flink plans hopping windows as slices of one slide each and rejects other sizes at run time;
+    // catching it here points at the line instead.
+    if (!slide.multipliedBy(size.dividedBy(slide)).equals(size)) {
+      reader.report(
+          at.path(),
+          at.value(),
+          "size "
+              + Durations.format(size)
+              + " is not a whole multiple of slide "
+              + Durations.format(slide)
+              + "; pick a slide that divides the size evenly");
+      return null;
+    }
+    return new WindowConfig(WindowConfig.Type.HOP, size, slide, null);
+  }
+
+  /** The window types a window key belongs to; empty for {@code type}, which all have. */
+  private static List<WindowConfig.Type> windowKeyUsers(String key) {
+    return switch (key) {
+      case "size" -> List.of(WindowConfig.Type.TUMBLE, WindowConfig.Type.HOP);
+      case "slide" -> List.of(WindowConfig.Type.HOP);
+      case "gap" -> List.of(WindowConfig.Type.SESSION);
+      default -> List.of();
+    };
+  }
+
+  private Map<String, String> measures(YamlMap m, List<String> groupBy) {
+    YamlMap ms =
+        requiredNamedMap(
+            m,
+            "measures",
+            "output column to aggregate expression",
+            "measures: {readings: COUNT(*)}");
+    if (ms == null) {
+      return null;
+    }
+    if (ms.isEmpty()) {
+      YamlMap.Entry e = m.entry("measures");
+      reader.report(
+          e.path(), e.keyNode(), "declare at least one measure, e.g. 'readings: COUNT(*)'");
+      return null;
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    boolean ok = true;
+    for (YamlMap.Entry e : ms.entries()) {
+      if (!COLUMN_NAME.matcher(e.key()).matches()) {
+        reader.report(e.path(), e.keyNode(), invalidColumnName("measure", e.key()));
+        ok = false;
+      } else if (WINDOW_COLUMNS.contains(e.key())) {
+        reader.report(
+            e.path(),
+            e.keyNode(),
+            "'"
+                + e.key()
+                + "' is a column every aggregation table has already; name the measure"
+                + " differently");
+        ok = false;
+      } else if (groupBy.contains(e.key())) {
+        reader.report(
+            e.path(),
+            e.keyNode(),
+            "'"
+                + e.key()
+                + "' is a group_by field and so already a column of the table; name the measure"
+                + " differently");
+        ok = false;
+      }
+      Scalar expr = expression(e, e.key() + ": COUNT(*)");
+      if (expr == null) {
+        ok = false;
+      } else {
+        out.put(e.key(), expr.text().strip());
+      }
+    }
+    return ok ? out : null;
+  }
+
+  // ------------------------------------------------------------------------------------ joins
+
+  private Map<String, JoinConfig> joins(YamlMap top, Set<String> declaredSources) {
+    Map<String, JoinConfig> out = new LinkedHashMap<>();
+    for (YamlMap.Entry e : namedEntries(top, "joins", "join", "clicks_to_payments")) {
+      JoinConfig j = join(e, declaredSources);
+      if (j != null) {
+        out.put(e.key(), j);
+      }
+    }
+    return out;
+  }
+
+  private JoinConfig join(YamlMap.Entry entry, Set<String> declaredSources) {
+    boolean ok = validName(entry, "join", "it becomes a table name");
+    if (declaredSources.contains(entry.key())) {
+      reader.report(
+          entry.path(),
+          entry.keyNode(),
+          "join '"
+              + entry.key()
+              + "' has the same name as a source; both become tables of the curated zone, so"
+              + " rename the join");
+      ok = false;
+    }
+    YamlMap m = reader.map(entry.value(), entry.path(), entry.keyNode().getStartMark(), JOIN_KEYS);
+    if (m == null) {
+      return null;
+    }
+    Scalar left = m.requiredScalar("left", "left: clickstream");
+    ok &= left != null && declaredSource(left, "left", declaredSources);
+    Scalar right = m.requiredScalar("right", "right: transactions");
+    ok &= right != null && declaredSource(right, "right", declaredSources);
+    if (left != null && right != null && left.text().equals(right.text())) {
+      reader.report(
+          right,
+          "right is the same source as left; a join matches events of two different sources");
+      ok = false;
+    }
+    String[] on = joinOn(m);
+    Duration within = m.requiredDuration("within", "within: 30m");
+
+    JoinConfig.Direction direction = JoinConfig.Direction.BOTH;
+    Scalar d = m.scalar("direction", "both, after or before");
+    if (d != null) {
+      direction =
+          choice(
+              d,
+              JoinConfig.Direction.values(),
+              JoinConfig.Direction::yamlName,
+              "join direction",
+              "Use one of");
+    }
+
+    Map<String, String> select = new LinkedHashMap<>();
+    for (YamlMap.Entry e : m.section("select", null).entries()) {
+      if (!COLUMN_NAME.matcher(e.key()).matches()) {
+        reader.report(e.path(), e.keyNode(), invalidColumnName("output column", e.key()));
+        ok = false;
+      }
+      Scalar expr = expression(e, e.key() + ": " + (left == null ? "left" : left.text()) + ".x");
+      if (expr == null) {
+        ok = false;
+      } else {
+        select.put(e.key(), expr.text().strip());
+      }
+    }
+
+    if (!ok || on == null || within == null || direction == null) {
+      return null;
+    }
+    return new JoinConfig(
+        entry.key(),
+        left.text(),
+        right.text(),
+        on[0],
+        on[1],
+        within,
+        direction,
+        select,
+        entry.path(),
+        line(entry));
+  }
+
+  /** The left and right join fields, or null (reported). */
+  private String[] joinOn(YamlMap m) {
+    YamlMap.Entry e = m.entry("on");
+    if (e != null && e.value() instanceof MappingNode) {
+      YamlMap on = reader.map(e.value(), e.path(), e.keyNode().getStartMark(), JOIN_ON_KEYS);
+      if (on == null) {
+        return null;
+      }
+      Scalar l = joinField(on.requiredScalar("left", "left: user_id"));
+      Scalar r = joinField(on.requiredScalar("right", "right: customer_id"));
+      return l == null || r == null ? null : new String[] {l.text(), r.text()};
+    }
+    if (e != null && e.value() instanceof SequenceNode) {
+      reader.report(
+          e.path(),
+          e.value(),
+          "expected one field name (the same on both sides) or {left: field, right: field}, got"
+              + " a list");
+      return null;
+    }
+    // Also reports a missing or empty 'on' the usual way.
+    Scalar f = joinField(m.requiredScalar("on", "on: user_id"));
+    return f == null ? null : new String[] {f.text(), f.text()};
+  }
+
+  private Scalar joinField(Scalar f) {
+    if (f == null || COLUMN_NAME.matcher(f.text()).matches()) {
+      return f;
+    }
+    reader.report(
+        f,
+        "invalid field name '"
+            + f.text()
+            + "'; name a field, not a condition: 'on: user_id' when both sides call it the same,"
+            + " else 'on: {left: user_id, right: customer_id}'");
+    return null;
+  }
+
+  // ------------------------------------------------------------------------ shared by sections
+
+  /**
+   * The entries of an optional mapping of name to settings ({@code reference:}, {@code
+   * aggregations:}, {@code joins:}); empty when absent or not a mapping (reported).
+   */
+  private List<YamlMap.Entry> namedEntries(
+      YamlMap top, String key, String what, String exampleName) {
+    YamlMap.Entry entry = top.entry(key);
+    if (entry != null && entry.value() instanceof SequenceNode) {
+      // The same slip as with sources: a list with a 'name' each.
+      reader.report(
+          entry.path(),
+          entry.value(),
+          "expected a mapping of "
+              + what
+              + " name to settings, got a list; write '"
+              + exampleName
+              + ":' with the settings indented below it, not '- name: "
+              + exampleName
+              + "'");
+      return List.of();
+    }
+    return top.section(key, null).entries();
+  }
+
+  /** A required mapping of free-form names, with a hint when it was written as a list. */
+  private YamlMap requiredNamedMap(YamlMap m, String key, String what, String example) {
+    YamlMap.Entry e = m.entry(key);
+    if (e != null && e.value() instanceof SequenceNode) {
+      reader.report(
+          e.path(),
+          e.value(),
+          "expected a mapping of " + what + ", got a list; write e.g. '" + example + "'");
+      return null;
+    }
+    return m.requiredMap(key, null, example);
+  }
+
+  /** Whether a source name is declared; reported at the name when not. */
+  private boolean declaredSource(Scalar s, String key, Set<String> declared) {
+    // With no sources at all that is the problem to report, not each reference to one.
+    if (declared.isEmpty() || declared.contains(s.text())) {
+      return true;
+    }
+    reader.report(
+        s,
+        "'"
+            + key
+            + "' names source '"
+            + s.text()
+            + "', which is not declared under 'sources'"
+            + Suggestions.didYouMeanOrStop(s.text(), declared)
+            + " Declared sources: "
+            + String.join(", ", declared));
+    return false;
+  }
+
+  /** An optional non-blank text value; null when absent, empty or wrong (reported). */
+  private Scalar nonBlank(YamlMap m, String key, String example) {
+    Scalar s = m.scalar(key, "text like '" + example + "'");
+    if (s != null && s.text().isBlank()) {
+      reader.report(s, "must not be empty; e.g. '" + example + "', or leave '" + key + "' out");
+      return null;
+    }
+    return s;
+  }
+
+  /** The SQL expression of a mapping entry, or null (reported). */
+  private Scalar expression(YamlMap.Entry e, String example) {
+    if (YamlReader.isNull(e.value())) {
+      reader.report(e.path(), e.keyNode(), "has no expression; e.g. '" + example + "'");
+      return null;
+    }
+    Scalar s = reader.scalar(e.value(), e.path(), "a Flink SQL expression like '" + example + "'");
+    if (s != null && s.text().isBlank()) {
+      reader.report(s, "must not be empty; e.g. '" + example + "'");
+      return null;
+    }
+    return s;
+  }
+
+  /** The value of {@code s} among {@code values} by YAML name, or null (reported). */
+  private <E extends Enum<E>> E choice(
+      Scalar s, E[] values, Function<E, String> yamlName, String what, String listLabel) {
+    for (E v : values) {
+      if (yamlName.apply(v).equals(s.text())) {
+        return v;
+      }
+    }
+    List<String> names = Arrays.stream(values).map(yamlName).toList();
+    reader.report(s, Suggestions.unknown(what, s.text(), names, listLabel));
+    return null;
+  }
+
+  private static String invalidColumnName(String what, String name) {
+    return "invalid "
+        + what
+        + " name '"
+        + name
+        + "'; start with a letter or '_', then letters, digits or '_' (it becomes a column"
+        + " name)";
+  }
+
+  private static boolean hasValue(YamlMap m, String key) {
+    YamlMap.Entry e = m.entry(key);
+    return e != null && !YamlReader.isNull(e.value());
+  }
+
+  private static boolean isNonEmptyList(YamlMap.Entry e) {
+    return e != null && e.value() instanceof SequenceNode seq && !seq.getValue().isEmpty();
+  }
+
+  private static String fileName(Path p) {
+    Path name = p.getFileName();
+    return name == null ? "" : name.toString();
+  }
+
+  private static String quoted(List<String> words) {
+    return String.join(", ", words.stream().map(w -> "'" + w + "'").toList());
+  }
+
+  /** 1-based line of a mapping entry's key. */
+  private static int line(YamlMap.Entry e) {
+    return e.keyNode().getStartMark().getLine() + 1;
   }
 
   // ------------------------------------------------------------------------------------- lake

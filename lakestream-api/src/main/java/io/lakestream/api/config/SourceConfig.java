@@ -1,6 +1,7 @@
 package io.lakestream.api.config;
 
 import java.io.Serializable;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -12,7 +13,11 @@ import java.util.Objects;
  * @param schemaPath the schema file as written in the pipeline file, resolved against its folder
  * @param schemaJson the JSON Schema text, read and parsed at load time
  * @param keyField top-level field whose value is the Kafka and Flink key (per-key order holds)
- * @param eventTime where the event time is and how it is written
+ * @param eventTime where the event time is, how it is written, and the source's watermark
+ * @param javaTransforms custom Java transforms, applied in order after validation
+ * @param enrich enrichment steps, applied in order after the Java transforms
+ * @param transform optional Flink SQL over the source (by its name) whose result is the curated
+ *     table; {@code null} keeps every column
  */
 public record SourceConfig(
     String name,
@@ -20,7 +25,10 @@ public record SourceConfig(
     String schemaPath,
     String schemaJson,
     String keyField,
-    EventTimeConfig eventTime)
+    EventTimeConfig eventTime,
+    List<JavaTransformConfig> javaTransforms,
+    List<EnrichConfig> enrich,
+    SqlText transform)
     implements Serializable {
 
   public SourceConfig {
@@ -29,5 +37,18 @@ public record SourceConfig(
     Objects.requireNonNull(schemaJson, "schemaJson");
     Objects.requireNonNull(keyField, "keyField");
     Objects.requireNonNull(eventTime, "eventTime");
+    javaTransforms = List.copyOf(javaTransforms);
+    enrich = List.copyOf(enrich);
+  }
+
+  /** A source without processing steps. */
+  public SourceConfig(
+      String name,
+      String type,
+      String schemaPath,
+      String schemaJson,
+      String keyField,
+      EventTimeConfig eventTime) {
+    this(name, type, schemaPath, schemaJson, keyField, eventTime, List.of(), List.of(), null);
   }
 }

@@ -399,7 +399,8 @@ class PipelineLoaderTest {
       assertThat(p.message())
           .isEqualTo(
               "unknown key 'owner'. Allowed keys: pipeline, checkpoint_interval, parallelism,"
-                  + " dedup_window, kafka, gateway, lake, sources");
+                  + " dedup_window, kafka, gateway, lake, plugins, reference, sources, aggregations,"
+                  + " joins");
     }
 
     @Test

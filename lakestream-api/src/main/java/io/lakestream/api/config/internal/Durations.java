@@ -24,6 +24,20 @@ public final class Durations {
    * @throws IllegalArgumentException with a message for the user when the text is not one
    */
   public static Duration parse(String text) {
+    Duration total = parseNonNegative(text);
+    if (total.isZero()) {
+      throw new IllegalArgumentException("must be greater than 0, got '" + text + "'");
+    }
+    return total;
+  }
+
+  /**
+   * Parses a duration that may be zero ({@code 0s}), for settings where zero is a meaningful
+   * choice, such as "no allowed lateness".
+   *
+   * @throws IllegalArgumentException with a message for the user when the text is not one
+   */
+  public static Duration parseNonNegative(String text) {
     String t = text.strip();
     if (t.isEmpty()) {
       throw new IllegalArgumentException(EXPECTED + ", got an empty value");
@@ -51,10 +65,28 @@ public final class Durations {
     } catch (ArithmeticException | NumberFormatException e) {
       throw new IllegalArgumentException("duration '" + text + "' is too long");
     }
-    if (total.isZero()) {
-      throw new IllegalArgumentException("must be greater than 0, got '" + text + "'");
-    }
     return total;
+  }
+
+  /**
+   * Writes a duration the way pipeline files do ({@code 1m30s}, {@code 500ms}, {@code 0s}), so that
+   * messages comparing two settings read like the file; anything below a millisecond is dropped.
+   */
+  public static String format(Duration d) {
+    if (d.isNegative()) {
+      return "-" + format(d.negated());
+    }
+    long[] amounts = {
+      d.toDays(), d.toHoursPart(), d.toMinutesPart(), d.toSecondsPart(), d.toMillisPart()
+    };
+    String[] units = {"d", "h", "m", "s", "ms"};
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < amounts.length; i++) {
+      if (amounts[i] != 0) {
+        sb.append(amounts[i]).append(units[i]);
+      }
+    }
+    return sb.length() == 0 ? "0s" : sb.toString();
   }
 
   private static IllegalArgumentException invalid(String text) {

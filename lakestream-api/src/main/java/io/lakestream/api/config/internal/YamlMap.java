@@ -181,6 +181,39 @@ public final class YamlMap {
     }
   }
 
+  /** An optional duration that may be zero ({@code 0s}), for settings where zero means "none". */
+  public Duration nonNegativeDuration(String key, Duration dflt) {
+    Scalar s = scalar(key, "a duration like 10s (0s allowed)");
+    if (s == null) {
+      return dflt;
+    }
+    try {
+      return Durations.parseNonNegative(s.text());
+    } catch (IllegalArgumentException e) {
+      reader.report(s, e.getMessage());
+      return dflt;
+    }
+  }
+
+  /**
+   * A required positive duration.
+   *
+   * @param example a line to show in the message when it is missing, e.g. {@code size: 5m}
+   * @return the duration, or {@code null} when missing, empty or wrong (reported)
+   */
+  public Duration requiredDuration(String key, String example) {
+    Scalar s = requiredScalar(key, example);
+    if (s == null) {
+      return null;
+    }
+    try {
+      return Durations.parse(s.text());
+    } catch (IllegalArgumentException e) {
+      reader.report(s, e.getMessage());
+      return null;
+    }
+  }
+
   /** An optional positive size in bytes such as {@code 5MB} (see {@link ByteSizes}). */
   public long size(String key, long dflt) {
     Scalar s = scalar(key, "a size like 5MB");

@@ -127,7 +127,7 @@ public final class YamlReader {
   }
 
   /** Whether a node is an empty value ({@code key:}, {@code key: ~} or {@code key: null}). */
-  static boolean isNull(Node node) {
+  public static boolean isNull(Node node) {
     return node instanceof ScalarNode && Tag.NULL.equals(node.getTag());
   }
 
