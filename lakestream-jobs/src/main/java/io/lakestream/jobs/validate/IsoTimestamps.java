@@ -12,10 +12,10 @@ import java.time.LocalDate;
  * #NOT_FAST} for anything else, so callers fall back to {@code java.time} for the rest and for
  * error messages.
  */
-final class IsoTimestamps {
+public final class IsoTimestamps {
 
   /** Returned when the text is not in a form this class handles. */
-  static final long NOT_FAST = Long.MIN_VALUE;
+  public static final long NOT_FAST = Long.MIN_VALUE;
 
   private IsoTimestamps() {}
 
@@ -23,7 +23,7 @@ final class IsoTimestamps {
    * Microseconds since the epoch of {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}](Z|±HH:mm)}, or {@link
    * #NOT_FAST}. Digits past microseconds are truncated, as {@code Instant} to micros would.
    */
-  static long micros(String s) {
+  public static long micros(String s) {
     int n = s.length();
     if (n < 20
         || s.charAt(4) != '-'
