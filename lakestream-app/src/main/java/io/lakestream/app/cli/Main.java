@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       UpCommand.class,
       ValidateCommand.class,
       SqlCommand.class,
+      TablesCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })

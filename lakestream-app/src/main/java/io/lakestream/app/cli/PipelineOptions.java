@@ -61,4 +61,23 @@ final class PipelineOptions {
   PipelineConfig load() {
     return PipelineLoader.load(pipelineFile(), Map.of("data_dir", dataDirAbsolute().toString()));
   }
+
+  /**
+   * Whether the pipeline's lake exists; when its local catalog file is missing, says so on stderr
+   * (with what to do) and answers false. Remote catalogs are assumed to exist.
+   */
+  boolean lakeExistsOrReport(io.lakestream.api.config.PipelineConfig cfg) {
+    var catalogFile = io.lakestream.lake.LakeCatalog.localCatalogFile(cfg.lake());
+    if (catalogFile.isPresent() && !java.nio.file.Files.exists(catalogFile.get())) {
+      System.err.println(
+          "error: no lake at "
+              + dataDirAbsolute()
+              + " (no catalog "
+              + catalogFile.get()
+              + "). Start it with './lakestream up' first, or point --data-dir at the folder"
+              + " 'up' used.");
+      return false;
+    }
+    return true;
+  }
 }

@@ -41,15 +41,7 @@ final class SqlCommand implements Callable<Integer> {
       return 2;
     }
     PipelineConfig cfg = loaded.get();
-    var catalogFile = LakeCatalog.localCatalogFile(cfg.lake());
-    if (catalogFile.isPresent() && !java.nio.file.Files.exists(catalogFile.get())) {
-      System.err.println(
-          "error: no lake at "
-              + pipeline.dataDirAbsolute()
-              + " (no catalog "
-              + catalogFile.get()
-              + "). Start it with './lakestream up' first, or point --data-dir at the folder"
-              + " 'up' used.");
+    if (!pipeline.lakeExistsOrReport(cfg)) {
       return 1;
     }
     try (LakeCatalog lake = LakeCatalog.open(cfg.lake());
