@@ -42,11 +42,14 @@ final class TestStack implements AutoCloseable {
   }
 
   static TestStack start(Path dataDir) {
+    return start(examplePipeline(dataDir), dataDir);
+  }
+
+  /** Any pipeline, with a free Kafka port (set a free gateway port in the pipeline). */
+  static TestStack start(PipelineConfig pipeline, Path dataDir) {
     return new TestStack(
         EmbeddedLakestream.start(
-            examplePipeline(dataDir),
-            dataDir,
-            EmbeddedLakestream.Options.defaults().withKafkaPort(0)));
+            pipeline, dataDir, EmbeddedLakestream.Options.defaults().withKafkaPort(0)));
   }
 
   /** An HTTP answer with its parsed JSON body. */

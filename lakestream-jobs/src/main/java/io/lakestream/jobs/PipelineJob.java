@@ -1,18 +1,36 @@
 package io.lakestream.jobs;
 
+import io.lakestream.api.config.ColumnType;
+import io.lakestream.api.config.EnrichConfig;
+import io.lakestream.api.config.EventTimeConfig;
 import io.lakestream.api.config.PipelineConfig;
+import io.lakestream.api.config.PipelineConfigException;
+import io.lakestream.api.config.ReferenceConfig;
 import io.lakestream.api.config.SourceConfig;
+import io.lakestream.jobs.curated.CurateFunction;
+import io.lakestream.jobs.curated.CuratedSchema;
+import io.lakestream.jobs.curated.InFlightRows;
 import io.lakestream.jobs.dedup.DedupFunction;
+import io.lakestream.jobs.enrich.Enricher;
 import io.lakestream.jobs.ingest.RawEvent;
 import io.lakestream.jobs.ingest.RawEventDeserializer;
+import io.lakestream.jobs.sink.EnrichedJson;
+import io.lakestream.jobs.sink.EnrichedRecord;
 import io.lakestream.jobs.sink.EnrichedRecordSerializer;
+import io.lakestream.jobs.sql.PipelineSql;
+import io.lakestream.jobs.transform.JavaTransforms;
 import io.lakestream.jobs.validate.ValidateFunction;
-import io.lakestream.jobs.validate.ValidatedEvent;
 import io.lakestream.lake.LakeCatalog;
 import io.lakestream.lake.LakeSchemas;
+import io.lakestream.lake.LakeTables;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -22,17 +40,23 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.types.logical.RowType;
 import org.apache.iceberg.DistributionMode;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.flink.CatalogLoader;
+import org.apache.iceberg.flink.FlinkSchemaUtil;
 import org.apache.iceberg.flink.TableLoader;
 import org.apache.iceberg.flink.sink.IcebergSink;
 import org.apache.iceberg.jdbc.JdbcCatalog;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
- * The Flink job of a pipeline: raw Kafka topic → dedup → validate → raw zone, error zone and the
- * enriched topic.
+ * The Flink job of a pipeline: raw Kafka topic → dedup → validate → raw zone; then per source Java
+ * transforms → typed rows → watermarks and lateness → enrichment → enriched topic and Flink SQL
+ * (transform, window aggregations, interval joins) → curated and aggregate zones; everything
+ * rejected on the way → error zone.
  *
  * <p>It takes every connection setting from the {@link PipelineConfig} (never from objects living
  * in the same JVM), so the same job runs in the embedded mini cluster and on a Flink cluster.
@@ -65,7 +89,13 @@ public final class PipelineJob {
     return "lakestream-" + cfg.name();
   }
 
-  /** Adds the pipeline's operators to the environment (and sets checkpointing and parallelism). */
+  /**
+   * Adds the pipeline's operators to the environment (and sets checkpointing and parallelism), and
+   * creates or updates the lake tables its processing writes.
+   *
+   * @throws PipelineConfigException when the pipeline's SQL (transforms, aggregations, joins) does
+   *     not plan, or a Java transform plugin cannot be loaded; each problem names its YAML path
+   */
   public void attachTo(StreamExecutionEnvironment env) {
     env.setParallelism(cfg.parallelism());
     // No operator of this job keeps a reference to a record after emitting it, so records can be
@@ -87,12 +117,13 @@ public final class PipelineJob {
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "kafka: " + cfg.rawTopic())
             .uid("raw-topic-source");
 
-    SingleOutputStreamOperator<ValidatedEvent> valid =
+    Map<String, CuratedSchema> schemas = curatedSchemas();
+    SingleOutputStreamOperator<Void> validated =
         raw.keyBy(RawEvent::flinkKey)
             .process(new DedupFunction(cfg.dedupWindow()))
             .uid("dedup")
             .name("dedup by event id")
-            .process(new ValidateFunction(cfg.sources()))
+            .process(new ValidateFunction(cfg.sources(), schemas, cfg.plugins()), Types.VOID)
             .uid("validate")
             .name("validate (JSON Schema, event time)");
 
@@ -103,31 +134,167 @@ public final class PipelineJob {
             LakeCatalog.hadoopConf(),
             JdbcCatalog.class.getName());
 
+    DataStream<RowData> errors = validated.getSideOutput(ValidateFunction.ERRORS);
+    DataStream<EnrichedRecord> enriched = null;
+    PipelineSql sql = new PipelineSql(env, cfg);
     for (SourceConfig s : cfg.sources().values()) {
-      DataStream<RowData> rows = valid.getSideOutput(ValidateFunction.rawTag(s.name()));
-      icebergSink(rows, catalog, LakeSchemas.rawTable(s.name()), "raw-" + s.name());
-    }
-    icebergSink(
-        valid.getSideOutput(ValidateFunction.ERRORS), catalog, LakeSchemas.ERRORS_TABLE, "errors");
+      DataStream<RowData> rows = validated.getSideOutput(ValidateFunction.rawTag(s.name()));
+      icebergSink(rows, catalog, LakeSchemas.rawTable(s.name()), "raw-" + s.name(), null);
 
-    KafkaSink<ValidatedEvent> enriched =
-        KafkaSink.<ValidatedEvent>builder()
+      CuratedSchema schema = schemas.get(s.name());
+      SingleOutputStreamOperator<RowData> curated =
+          validated
+              .getSideOutput(ValidateFunction.curatedTag(s.name(), schema))
+              .assignTimestampsAndWatermarks(watermarks(s.eventTime()))
+              .uid("watermarks-" + s.name())
+              .name("watermarks: " + s.name())
+              .process(
+                  new CurateFunction(
+                      s.name(),
+                      schema.rowType().getFieldCount(),
+                      s.eventTime().allowedLateness(),
+                      enricher(s, schema)),
+                  InFlightRows.typeInfo(schema))
+              .uid("curate-" + s.name())
+              .name((s.enrich().isEmpty() ? "lateness: " : "lateness, enrich: ") + s.name());
+      errors = errors.union(curated.getSideOutput(ValidateFunction.ERRORS));
+
+      DataStream<EnrichedRecord> json =
+          curated
+              .map(new EnrichedJson(s.name(), schema, s.keyField()))
+              .uid("enriched-json-" + s.name())
+              .name("to JSON: " + s.name());
+      enriched = enriched == null ? json : enriched.union(json);
+      sql.addSource(s, curated, schema);
+    }
+    icebergSink(errors, catalog, LakeSchemas.ERRORS_TABLE, "errors", null);
+
+    List<PipelineSql.Output> outputs = sql.outputs();
+    ensureTables(catalog, outputs);
+    for (PipelineSql.Output o : outputs) {
+      icebergSink(
+          o.rows(),
+          catalog,
+          o.table(),
+          o.table().namespace() + "-" + o.table().name(),
+          o.rowType());
+    }
+
+    KafkaSink<EnrichedRecord> sink =
+        KafkaSink.<EnrichedRecord>builder()
             .setBootstrapServers(cfg.kafka().bootstrapServers())
             .setKafkaProducerConfig(enrichedProducerProperties())
             .setRecordSerializer(new EnrichedRecordSerializer(cfg.enrichedTopic()))
             .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
             .build();
-    valid.sinkTo(enriched).uid("enriched-topic-sink").name("kafka: " + cfg.enrichedTopic());
+    enriched.sinkTo(sink).uid("enriched-topic-sink").name("kafka: " + cfg.enrichedTopic());
+  }
+
+  /** Each source's curated row layout: schema columns, Java-transform fields, enrichment. */
+  private Map<String, CuratedSchema> curatedSchemas() {
+    Map<String, CuratedSchema> out = new LinkedHashMap<>();
+    List<PipelineConfigException.Problem> problems = new ArrayList<>();
+    for (SourceConfig s : cfg.sources().values()) {
+      try {
+        Map<String, ColumnType> added =
+            s.javaTransforms().isEmpty()
+                ? Map.of()
+                : JavaTransforms.addedFields(cfg.plugins(), s.javaTransforms());
+        out.put(s.name(), CuratedSchema.of(s.schemaJson(), added, enrichmentColumns(s)));
+      } catch (RuntimeException e) {
+        problems.add(
+            new PipelineConfigException.Problem(
+                "sources." + s.name(), 0, 0, String.valueOf(e.getMessage())));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new PipelineConfigException("pipeline '" + cfg.name() + "'", problems);
+    }
+    return out;
+  }
+
+  private Map<String, ColumnType> enrichmentColumns(SourceConfig s) {
+    Map<String, ColumnType> out = new LinkedHashMap<>();
+    for (EnrichConfig e : s.enrich()) {
+      ReferenceConfig ref = cfg.references().get(e.reference());
+      for (String c : columnsOf(e, ref)) {
+        out.put(e.outputName(c), ref.columns().get(c));
+      }
+    }
+    return out;
+  }
+
+  private static List<String> columnsOf(EnrichConfig e, ReferenceConfig ref) {
+    return e.columns().isEmpty() ? List.copyOf(ref.columns().keySet()) : e.columns();
+  }
+
+  private Enricher enricher(SourceConfig s, CuratedSchema schema) {
+    if (s.enrich().isEmpty()) {
+      return null;
+    }
+    List<Enricher.Step> steps = new ArrayList<>();
+    for (EnrichConfig e : s.enrich()) {
+      ReferenceConfig ref = cfg.references().get(e.reference());
+      List<String> refColumns = List.copyOf(ref.columns().keySet());
+      List<String> columns = columnsOf(e, ref);
+      int[] out = new int[columns.size()];
+      int[] in = new int[columns.size()];
+      for (int i = 0; i < columns.size(); i++) {
+        out[i] = schema.index(e.outputName(columns.get(i)));
+        in[i] = refColumns.indexOf(columns.get(i));
+      }
+      steps.add(new Enricher.Step(e, ref, schema.index(e.on()), out, in));
+    }
+    return new Enricher(steps, cfg.kafka().bootstrapServers(), cfg.kafka().properties());
+  }
+
+  private static WatermarkStrategy<RowData> watermarks(EventTimeConfig et) {
+    // The watermark trails by out-of-orderness plus allowed lateness, so windows wait for late
+    // events and emit one final result; CurateFunction rejects what falls behind it.
+    return WatermarkStrategy.<RowData>forBoundedOutOfOrderness(
+            et.outOfOrderness().plus(et.allowedLateness()))
+        .withTimestampAssigner((row, ts) -> row.getTimestamp(1, 3).getMillisecond())
+        .withIdleness(et.idleTimeout());
+  }
+
+  private void ensureTables(CatalogLoader loader, List<PipelineSql.Output> outputs) {
+    Catalog catalog = loader.loadCatalog();
+    try {
+      for (PipelineSql.Output o : outputs) {
+        org.apache.iceberg.Schema schema =
+            FlinkSchemaUtil.convert(FlinkSchemaUtil.toResolvedSchema(o.rowType()));
+        PartitionSpec spec = PartitionSpec.builderFor(schema).day(o.partitionColumn()).build();
+        LakeTables.ensureEvolving(catalog, o.table(), schema, spec);
+      }
+    } finally {
+      if (catalog instanceof AutoCloseable c) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          // Only a connection pool to let go of.
+        }
+      }
+    }
   }
 
   private void icebergSink(
-      DataStream<RowData> rows, CatalogLoader catalog, TableIdentifier table, String uid) {
-    IcebergSink.forRowData(rows)
-        .tableLoader(TableLoader.fromCatalog(catalog, table))
-        .distributionMode(DistributionMode.NONE)
-        .writeParallelism(cfg.parallelism())
-        .uidSuffix(uid)
-        .append();
+      DataStream<RowData> rows,
+      CatalogLoader catalog,
+      TableIdentifier table,
+      String uid,
+      RowType rowType) {
+    IcebergSink.Builder b =
+        IcebergSink.forRowData(rows)
+            .tableLoader(TableLoader.fromCatalog(catalog, table))
+            .distributionMode(DistributionMode.NONE)
+            .writeParallelism(cfg.parallelism())
+            .uidSuffix(uid);
+    if (rowType != null) {
+      // The rows come from SQL with their own timestamp precisions; the writer must read them
+      // with exactly these types, not the ones it would derive from the Iceberg schema.
+      b.resolvedSchema(FlinkSchemaUtil.toResolvedSchema(rowType));
+    }
+    b.append();
   }
 
   /** Batches like the gateway does: fewer, larger produce requests cost the broker less. */

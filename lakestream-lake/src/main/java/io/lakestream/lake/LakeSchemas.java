@@ -16,6 +16,15 @@ public final class LakeSchemas {
   /** Namespace of the raw zone: one table per source, {@code raw.<source>}. */
   public static final Namespace RAW = Namespace.of("raw");
 
+  /**
+   * Namespace of the curated zone: a typed table per source ({@code curated.<source>}) and per join
+   * ({@code curated.<join>}).
+   */
+  public static final Namespace CURATED = Namespace.of("curated");
+
+  /** Namespace of window aggregation results, {@code aggregates.<aggregation>}. */
+  public static final Namespace AGGREGATES = Namespace.of("aggregates");
+
   /** Namespace of the error zone. */
   public static final Namespace ERRORS = Namespace.of("errors");
 
@@ -73,6 +82,16 @@ public final class LakeSchemas {
   /** Identifier of a source's raw-zone table. */
   public static TableIdentifier rawTable(String source) {
     return TableIdentifier.of(RAW, source);
+  }
+
+  /** Identifier of a source's or join's curated-zone table. */
+  public static TableIdentifier curatedTable(String name) {
+    return TableIdentifier.of(CURATED, name);
+  }
+
+  /** Identifier of an aggregation's table. */
+  public static TableIdentifier aggregateTable(String name) {
+    return TableIdentifier.of(AGGREGATES, name);
   }
 
   private LakeSchemas() {}

@@ -85,6 +85,54 @@ public final class LakeTables {
   }
 
   /**
+   * Creates a table whose columns the pipeline's processing defines (curated and aggregate tables),
+   * or brings an existing one up to date: new columns are added (older rows read them as null) and
+   * types are widened where Iceberg allows it.
+   *
+   * @return true when the table was created
+   * @throws IllegalStateException when the existing table cannot follow, e.g. a column changed to
+   *     an incompatible type; the message names the table and the column
+   */
+  public static boolean ensureEvolving(
+      Catalog catalog, TableIdentifier id, Schema schema, PartitionSpec spec) {
+    ensureNamespace(catalog, id.namespace());
+    if (!catalog.tableExists(id)) {
+      try {
+        catalog
+            .buildTable(id, schema)
+            .withPartitionSpec(spec)
+            .withProperties(tableProperties())
+            .create();
+        LOG.info("Created lake table {}", id);
+        return true;
+      } catch (AlreadyExistsException e) {
+        // Created concurrently by another process: evolve it like any existing table.
+      }
+    }
+    Table table = catalog.loadTable(id);
+    if (table.schema().asStruct().equals(schema.asStruct())) {
+      return false;
+    }
+    try {
+      org.apache.iceberg.UpdateSchema update = table.updateSchema().unionByNameWith(schema);
+      Schema next = update.apply();
+      if (!next.sameSchema(table.schema())) {
+        update.commit();
+        LOG.info("Evolved lake table {} to {}", id, next);
+      }
+    } catch (IllegalArgumentException | org.apache.iceberg.exceptions.ValidationException e) {
+      throw new IllegalStateException(
+          "lake table "
+              + id
+              + " cannot take the columns the pipeline now produces: "
+              + e.getMessage()
+              + ". Rename the output (or drop the table) if the change is intended.",
+          e);
+    }
+    return false;
+  }
+
+  /**
    * What differs between an existing table schema and the one Lakestream writes, one readable line
    * per problem; empty when the table can be written to.
    */

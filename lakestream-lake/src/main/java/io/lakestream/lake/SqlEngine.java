@@ -34,7 +34,8 @@ import org.apache.iceberg.types.Types.NestedField;
 
 /**
  * Read-only SQL over the lake: DuckDB queries the Parquet files of the current Iceberg snapshot of
- * every table in the {@code raw} and {@code errors} namespaces.
+ * every table in the lake's zones: {@code raw}, {@code curated}, {@code aggregates} and {@code
+ * errors}.
  *
  * <pre>{@code
  * try (SqlEngine sql = SqlEngine.open(lake.catalog())) {
@@ -54,7 +55,8 @@ import org.apache.iceberg.types.Types.NestedField;
  */
 public final class SqlEngine implements AutoCloseable {
 
-  private static final List<Namespace> ZONES = List.of(LakeSchemas.RAW, LakeSchemas.ERRORS);
+  private static final List<Namespace> ZONES =
+      List.of(LakeSchemas.RAW, LakeSchemas.CURATED, LakeSchemas.AGGREGATES, LakeSchemas.ERRORS);
 
   private static final Pattern UNKNOWN_TABLE =
       Pattern.compile("Catalog Error: (Table|Schema) with name .* does not exist", Pattern.DOTALL);
@@ -71,7 +73,10 @@ public final class SqlEngine implements AutoCloseable {
     return new SqlEngine(Objects.requireNonNull(catalog, "catalog"));
   }
 
-  /** The queryable tables, e.g. {@code raw.sensors}, {@code errors.records}. */
+  /**
+   * The queryable tables, e.g. {@code raw.sensors}, {@code curated.sensors}, {@code
+   * errors.records}.
+   */
   public List<String> tables() {
     ensureOpen();
     return tableIds().stream().map(SqlEngine::sqlName).toList();

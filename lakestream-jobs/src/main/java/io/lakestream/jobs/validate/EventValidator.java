@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
@@ -91,10 +92,10 @@ public final class EventValidator {
     if (!errors.isEmpty()) {
       return new Verdict.Rejected(Verdict.Stage.VALIDATE, describe(errors));
     }
-    return eventTime(cfg.eventTime(), node);
+    return eventTime(cfg.eventTime(), (ObjectNode) node);
   }
 
-  static Verdict eventTime(EventTimeConfig et, JsonNode event) {
+  static Verdict eventTime(EventTimeConfig et, ObjectNode event) {
     String pointer = "/" + et.field();
     JsonNode v = event.get(et.field());
     if (v == null || v.isNull()) {
@@ -114,18 +115,19 @@ public final class EventValidator {
             String text = v.asText();
             long fast = IsoTimestamps.micros(text);
             return new Verdict.Accepted(
-                fast != IsoTimestamps.NOT_FAST ? fast : micros(parseIso(text)));
+                fast != IsoTimestamps.NOT_FAST ? fast : micros(parseIso(text)), event);
           }
         case EPOCH_MILLIS:
           {
             BigDecimal ms = number(v);
-            return new Verdict.Accepted(ms.movePointRight(3).longValueExact());
+            return new Verdict.Accepted(ms.movePointRight(3).longValueExact(), event);
           }
         case EPOCH_SECONDS:
           {
             BigDecimal s = number(v);
             return new Verdict.Accepted(
-                s.movePointRight(6).setScale(0, java.math.RoundingMode.DOWN).longValueExact());
+                s.movePointRight(6).setScale(0, java.math.RoundingMode.DOWN).longValueExact(),
+                event);
           }
         default:
           throw new IllegalStateException("unhandled format " + et.format());

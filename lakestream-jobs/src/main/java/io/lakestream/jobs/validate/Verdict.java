@@ -1,14 +1,19 @@
 package io.lakestream.jobs.validate;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 /**
  * What validation decided about one event: accepted with its event time, or rejected by a stage.
  */
 public sealed interface Verdict {
 
   /**
-   * The event passed; {@code eventTimeMicros} is its event time in microseconds since the epoch.
+   * The event passed.
+   *
+   * @param eventTimeMicros its event time in microseconds since the epoch
+   * @param payload the parsed event, for the steps after validation (not to be modified)
    */
-  record Accepted(long eventTimeMicros) implements Verdict {}
+  record Accepted(long eventTimeMicros, ObjectNode payload) implements Verdict {}
 
   /**
    * The event was rejected.

@@ -1,0 +1,248 @@
+package io.lakestream.jobs.sql;
+
+import io.lakestream.api.config.AggregationConfig;
+import io.lakestream.api.config.JoinConfig;
+import io.lakestream.api.config.PipelineConfig;
+import io.lakestream.api.config.PipelineConfigException;
+import io.lakestream.api.config.SourceConfig;
+import io.lakestream.api.config.SqlText;
+import io.lakestream.jobs.curated.CuratedSchema;
+import io.lakestream.lake.LakeSchemas;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.ApiExpression;
+import org.apache.flink.table.api.DataTypes;
+import org.apache.flink.table.api.Expressions;
+import org.apache.flink.table.api.Schema;
+import org.apache.flink.table.api.Table;
+import org.apache.flink.table.api.TableException;
+import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.table.catalog.Column;
+import org.apache.flink.table.catalog.ResolvedSchema;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.types.DataType;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.RowType;
+import org.apache.flink.table.types.logical.utils.LogicalTypeChecks;
+import org.apache.iceberg.catalog.TableIdentifier;
+
+/**
+ * The Flink SQL part of a pipeline: each source's curated rows become a view named after the
+ * source, its {@code transform} SQL runs over them, and aggregations and joins run over the
+ * results.
+ *
+ * <p>SQL mistakes are reported as {@link PipelineConfigException}s pointing at the YAML path and
+ * line the SQL came from, before the job starts.
+ */
+public final class PipelineSql {
+
+  /** A table the SQL produces and the lake table it goes to. */
+  public record Output(
+      TableIdentifier table, String partitionColumn, RowType rowType, DataStream<RowData> rows) {}
+
+  private final PipelineConfig cfg;
+  private final StreamTableEnvironment tenv;
+  private final Map<String, Table> curated = new LinkedHashMap<>();
+  private final List<PipelineConfigException.Problem> problems = new ArrayList<>();
+
+  public PipelineSql(StreamExecutionEnvironment env, PipelineConfig cfg) {
+    this.cfg = cfg;
+    this.tenv = StreamTableEnvironment.create(env);
+    // Window bounds are TIMESTAMP values in the session zone; UTC makes them read as instants.
+    tenv.getConfig().setLocalTimeZone(ZoneOffset.UTC);
+  }
+
+  /**
+   * Registers a source: its in-flight rows (with watermarks) become the view {@code <source>}
+   * (curated columns only), and its transform's result the view the curated table, aggregations and
+   * joins read.
+   */
+  public void addSource(SourceConfig source, DataStream<RowData> inFlight, CuratedSchema schema) {
+    Table all =
+        tenv.fromDataStream(
+            inFlight,
+            Schema.newBuilder().watermark(CuratedSchema.EVENT_TIME, "SOURCE_WATERMARK()").build());
+    ApiExpression[] columns =
+        schema.columnNames().stream().map(Expressions::$).toArray(ApiExpression[]::new);
+    Table base = all.select(columns);
+    tenv.createTemporaryView(SqlStatements.quote(source.name()), base);
+    Table result = base;
+    if (source.transform() != null) {
+      result = query(source.transform());
+      if (result != null) {
+        checkCuratedColumns(source.transform(), result.getResolvedSchema());
+      }
+    }
+    if (result != null) {
+      tenv.createTemporaryView(
+          SqlStatements.quote(SqlStatements.curatedView(source.name())), result);
+      curated.put(source.name(), result);
+    }
+  }
+
+  /**
+   * Plans the curated tables, aggregations and joins.
+   *
+   * @throws PipelineConfigException listing every SQL problem found, each at its YAML path
+   */
+  public List<Output> outputs() {
+    List<Output> out = new ArrayList<>();
+    for (Map.Entry<String, Table> e : curated.entrySet()) {
+      Output o =
+          output(
+              LakeSchemas.curatedTable(e.getKey()),
+              CuratedSchema.EVENT_TIME,
+              e.getValue(),
+              cfg.sources().get(e.getKey()).transform() == null
+                  ? null
+                  : cfg.sources().get(e.getKey()).transform());
+      if (o != null) {
+        out.add(o);
+      }
+    }
+    for (AggregationConfig a : cfg.aggregations().values()) {
+      if (!curated.containsKey(a.from())) {
+        continue; // the source's own problem is reported already
+      }
+      SqlText where = null;
+      String input = SqlStatements.aggregationInput(a);
+      if (input != null) {
+        Table filtered = query(new SqlText(input, a.path() + ".where", a.line()));
+        if (filtered == null) {
+          continue;
+        }
+        tenv.createTemporaryView(
+            SqlStatements.quote(SqlStatements.aggregationInputView(a.name())), filtered);
+      }
+      SqlText sql = new SqlText(SqlStatements.aggregation(a), a.path(), a.line());
+      Table t = query(sql);
+      if (t != null) {
+        Output o = output(LakeSchemas.aggregateTable(a.name()), "window_start", t, sql);
+        if (o != null) {
+          out.add(o);
+        }
+      }
+    }
+    for (JoinConfig j : cfg.joins().values()) {
+      Table left = curated.get(j.left());
+      Table right = curated.get(j.right());
+      if (left == null || right == null) {
+        continue;
+      }
+      SqlText sql =
+          new SqlText(
+              SqlStatements.join(
+                  j,
+                  left.getResolvedSchema().getColumnNames(),
+                  right.getResolvedSchema().getColumnNames()),
+              j.path(),
+              j.line());
+      Table t = query(sql);
+      if (t != null) {
+        Output o = output(LakeSchemas.curatedTable(j.name()), CuratedSchema.EVENT_TIME, t, sql);
+        if (o != null) {
+          out.add(o);
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new PipelineConfigException("pipeline '" + cfg.name() + "'", problems);
+    }
+    return out;
+  }
+
+  /** The SQL's table, or null when the planner refused it (recorded as a problem). */
+  private Table query(SqlText sql) {
+    try {
+      return tenv.sqlQuery(sql.sql());
+    } catch (ValidationException | TableException e) {
+      problem(sql, "Flink SQL: " + message(e) + explain(sql));
+      return null;
+    } catch (RuntimeException e) {
+      // The parser throws its own exception type (SqlParserException) from the planner module.
+      problem(sql, "Flink SQL: " + message(e) + explain(sql));
+      return null;
+    }
+  }
+
+  private void checkCuratedColumns(SqlText sql, ResolvedSchema schema) {
+    if (schema.getColumn(CuratedSchema.EVENT_ID).isEmpty()) {
+      problem(
+          sql,
+          "the transform's result has no event_id column; keep it (e.g. SELECT *, ... FROM <source>)"
+              + " so the curated table stays deduplicated by event id");
+    }
+    var time = schema.getColumn(CuratedSchema.EVENT_TIME);
+    if (time.isEmpty()
+        || !LogicalTypeChecks.isRowtimeAttribute(time.get().getDataType().getLogicalType())) {
+      problem(
+          sql,
+          "the transform's result must keep event_time unchanged (it carries the watermark that"
+              + " windows and joins run on); select it as is, e.g. SELECT *, ... FROM <source>");
+    }
+  }
+
+  private Output output(TableIdentifier id, String partitionColumn, Table table, SqlText origin) {
+    Table plain = withoutTimeAttributes(table);
+    DataType type = plain.getResolvedSchema().toPhysicalRowDataType();
+    try {
+      DataStream<RowData> rows = tenv.toDataStream(plain, type.bridgedTo(RowData.class));
+      return new Output(id, partitionColumn, (RowType) type.getLogicalType(), rows);
+    } catch (ValidationException | TableException e) {
+      SqlText at = origin == null ? new SqlText("", "sources." + id.name(), 0) : origin;
+      problem(
+          at,
+          "Flink SQL: "
+              + message(e)
+              + " (lake tables are append-only: use window aggregations or interval joins, not a"
+              + " plain GROUP BY or a regular join, which update earlier results)");
+      return null;
+    }
+  }
+
+  /** Casts rowtime columns to plain timestamps: a sink takes at most one, and the lake none. */
+  private static Table withoutTimeAttributes(Table table) {
+    List<ApiExpression> select = new ArrayList<>();
+    boolean any = false;
+    for (Column c : table.getResolvedSchema().getColumns()) {
+      LogicalType t = c.getDataType().getLogicalType();
+      if (LogicalTypeChecks.isTimeAttribute(t)) {
+        any = true;
+        DataType plain = DataTypes.TIMESTAMP_LTZ(3);
+        select.add(
+            Expressions.$(c.getName())
+                .cast(t.isNullable() ? plain : plain.notNull())
+                .as(c.getName()));
+      } else {
+        select.add(Expressions.$(c.getName()));
+      }
+    }
+    return any ? table.select(select.toArray(ApiExpression[]::new)) : table;
+  }
+
+  private void problem(SqlText at, String message) {
+    problems.add(new PipelineConfigException.Problem(at.path(), at.line(), 0, message));
+  }
+
+  private static String explain(SqlText sql) {
+    return sql.path().startsWith("sources.")
+        ? ""
+        : System.lineSeparator() + "    generated SQL: " + sql.sql();
+  }
+
+  private static String message(Throwable e) {
+    String m = e.getMessage();
+    Throwable c = e.getCause();
+    while ((m == null || m.isBlank()) && c != null) {
+      m = c.getMessage();
+      c = c.getCause();
+    }
+    return m == null ? e.getClass().getSimpleName() : m.strip();
+  }
+}
