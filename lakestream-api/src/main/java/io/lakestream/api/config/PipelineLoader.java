@@ -1539,6 +1539,26 @@ public final class PipelineLoader {
       if (!COLUMN_NAME.matcher(e.key()).matches()) {
         reader.report(e.path(), e.keyNode(), invalidColumnName("output column", e.key()));
         ok = false;
+      } else if (left != null && right != null) {
+        // Every join table starts with these; a selected column of the same name would be
+        // renamed silently by the planner.
+        List<String> fixed =
+            List.of(
+                "event_time",
+                left.text() + "_event_id",
+                right.text() + "_event_id",
+                right.text() + "_event_time");
+        if (fixed.contains(e.key())) {
+          reader.report(
+              e.path(),
+              e.keyNode(),
+              "output column '"
+                  + e.key()
+                  + "' is one of the columns every join table has ("
+                  + String.join(", ", fixed)
+                  + "); choose another name");
+          ok = false;
+        }
       }
       Scalar expr = expression(e, e.key() + ": " + (left == null ? "left" : left.text()) + ".x");
       if (expr == null) {

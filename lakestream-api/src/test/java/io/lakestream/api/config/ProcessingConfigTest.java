@@ -1354,6 +1354,34 @@ class ProcessingConfigTest {
       assertThat(all.get(2).message()).startsWith("invalid output column name 'total amount'");
       assertThat(all.get(3).message()).startsWith("has no expression");
     }
+
+    @Test
+    void selectMayNotReuseTheColumnsEveryJoinTableHas() {
+      List<Problem> all =
+          problems(
+              file(
+                  """
+                  left: clickstream
+                  right: transactions
+                  on: user_id
+                  within: 30m
+                  select:
+                    event_time: transactions.event_time
+                    transactions_event_id: transactions.txn_id
+                    paid: transactions.amount
+                  """));
+
+      assertThat(all)
+          .extracting(Problem::path, Problem::line)
+          .containsExactly(
+              tuple("joins.matched.select.event_time", 26),
+              tuple("joins.matched.select.transactions_event_id", 27));
+      assertThat(all.get(0).message())
+          .isEqualTo(
+              "output column 'event_time' is one of the columns every join table has (event_time,"
+                  + " clickstream_event_id, transactions_event_id, transactions_event_time);"
+                  + " choose another name");
+    }
   }
 
   @Test

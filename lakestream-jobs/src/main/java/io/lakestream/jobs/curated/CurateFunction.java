@@ -97,7 +97,8 @@ public final class CurateFunction extends ProcessFunction<RowData, RowData> {
    * source's nominal watermark (newest event time minus out-of-orderness).
    */
   String lateReason(long eventTime, long lateWatermark) {
-    long nominal = lateWatermark + allowedLatenessMillis;
+    // Flink's bounded-out-of-orderness watermark is 1 ms below "newest minus the bound".
+    long nominal = lateWatermark + allowedLatenessMillis + 1;
     return "late: event time "
         + Instant.ofEpochMilli(eventTime)
         + " is "

@@ -194,14 +194,20 @@ public final class PipelineSql {
     try {
       DataStream<RowData> rows = tenv.toDataStream(plain, type.bridgedTo(RowData.class));
       return new Output(id, partitionColumn, (RowType) type.getLogicalType(), rows);
-    } catch (ValidationException | TableException e) {
+    } catch (RuntimeException e) {
+      // ValidationException and TableException mostly; the planner also wraps them in plain
+      // RuntimeExceptions (e.g. a derived time attribute), which must be reported the same way.
       SqlText at = origin == null ? new SqlText("", "sources." + id.name(), 0) : origin;
+      String m = message(e);
+      boolean updating = m.contains("update") || m.contains("changes");
       problem(
           at,
           "Flink SQL: "
-              + message(e)
-              + " (lake tables are append-only: use window aggregations or interval joins, not a"
-              + " plain GROUP BY or a regular join, which update earlier results)");
+              + m
+              + (updating
+                  ? " (lake tables are append-only: use window aggregations or interval joins,"
+                      + " not a plain GROUP BY or a regular join, which update earlier results)"
+                  : ""));
       return null;
     }
   }
@@ -226,8 +232,18 @@ public final class PipelineSql {
     return any ? table.select(select.toArray(ApiExpression[]::new)) : table;
   }
 
+  private static final java.util.regex.Pattern SQL_POSITION =
+      java.util.regex.Pattern.compile("(?:at|[Ff]rom) line (\\d+), column \\d+");
+
   private void problem(SqlText at, String message) {
-    problems.add(new PipelineConfigException.Problem(at.path(), at.line(), 0, message));
+    int line = at.line();
+    // SQL written in the file (a transform): point at the line of the mistake itself, not at the
+    // first line of the statement. Generated SQL keeps the line of its YAML section.
+    var m = SQL_POSITION.matcher(message);
+    if (line > 0 && at.path().startsWith("sources.") && m.find()) {
+      line += Integer.parseInt(m.group(1)) - 1;
+    }
+    problems.add(new PipelineConfigException.Problem(at.path(), line, 0, message));
   }
 
   private static String explain(SqlText sql) {

@@ -99,7 +99,8 @@ public final class SqlStatements {
                   + input
                   + (a.groupBy().isEmpty()
                       ? ""
-                      : " PARTITION BY " + String.join(", ", quoted(a.groupBy())))
+                      // Parenthesised: without them a second key reads as the next argument.
+                      : " PARTITION BY (" + String.join(", ", quoted(a.groupBy())) + ")")
                   + ", "
                   + time
                   + ", "
