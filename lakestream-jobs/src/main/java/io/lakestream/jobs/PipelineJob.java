@@ -72,8 +72,12 @@ public final class PipelineJob {
   private final PipelineConfig cfg;
 
   private PipelineJob(PipelineConfig cfg) {
+    this(cfg, false);
+  }
+
+  private PipelineJob(PipelineConfig cfg, boolean planOnly) {
     this.cfg = Objects.requireNonNull(cfg, "cfg");
-    if (cfg.kafka().bootstrapServers() == null) {
+    if (!planOnly && cfg.kafka().bootstrapServers() == null) {
       throw new IllegalArgumentException(
           "kafka.bootstrap_servers is not set: start the embedded broker first or configure a cluster");
     }
@@ -188,6 +192,33 @@ public final class PipelineJob {
             .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
             .build();
     enriched.sinkTo(sink).uid("enriched-topic-sink").name("kafka: " + cfg.enrichedTopic());
+  }
+
+  /**
+   * Plans the pipeline's processing without running it or touching Kafka or the lake: loads the
+   * Java transform plugins and plans every SQL statement (transforms, aggregations, joins).
+   *
+   * <pre>{@code
+   * PipelineJob.check(PipelineLoader.load(file, vars)); // throws with every SQL problem
+   * }</pre>
+   *
+   * @return the lake tables the processing writes besides the raw and error zones
+   * @throws PipelineConfigException listing each problem with its YAML path and line
+   */
+  public static List<TableIdentifier> check(PipelineConfig cfg) {
+    PipelineJob job = new PipelineJob(cfg, true);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.setParallelism(1);
+    Map<String, CuratedSchema> schemas = job.curatedSchemas();
+    PipelineSql sql = new PipelineSql(env, cfg);
+    for (SourceConfig s : cfg.sources().values()) {
+      CuratedSchema schema = schemas.get(s.name());
+      DataStream<RowData> none =
+          env.fromData(new ArrayList<RowData>(), InFlightRows.typeInfo(schema))
+              .assignTimestampsAndWatermarks(watermarks(s.eventTime()));
+      sql.addSource(s, none, schema);
+    }
+    return sql.outputs().stream().map(PipelineSql.Output::table).toList();
   }
 
   /** Each source's curated row layout: schema columns, Java-transform fields, enrichment. */

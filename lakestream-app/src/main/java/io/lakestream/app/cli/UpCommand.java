@@ -1,6 +1,7 @@
 package io.lakestream.app.cli;
 
 import io.lakestream.api.config.PipelineConfig;
+import io.lakestream.api.config.PipelineConfigException;
 import io.lakestream.app.embedded.EmbeddedLakestream;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -63,6 +64,12 @@ final class UpCommand implements Callable<Integer> {
               cfg,
               pipeline.dataDirAbsolute(),
               EmbeddedLakestream.Options.defaults().withKafkaPort(kafkaPort));
+    } catch (PipelineConfigException e) {
+      // Problems only planning finds (SQL, plugins), reported against the file like load errors.
+      System.err.println(
+          new PipelineConfigException(pipeline.pipelineFile().toString(), e.problems())
+              .getMessage());
+      return 2;
     } catch (IllegalStateException e) {
       System.err.println("error: " + e.getMessage());
       return 1;
