@@ -1,10 +1,11 @@
 package io.lakestream.app.cli;
 
 import io.lakestream.api.config.PipelineConfig;
+import io.lakestream.app.bench.ProcessStats;
+import io.lakestream.app.bench.ProcessingBench;
 import io.lakestream.app.bench.SensorReadings;
 import io.lakestream.app.embedded.EmbeddedLakestream;
 import io.lakestream.lake.LakeSchemas;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -77,6 +78,16 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--source", description = "Source to post to (default: ${DEFAULT-VALUE}).")
   String source = "sensors";
 
+  @Option(
+      names = "--full",
+      description =
+          "Measure the whole processing of the example pipeline instead: load the raw topic with"
+              + " sensors (80%), clicks and payments while the job is held back, then start the"
+              + " job and time validation, enrichment, the SQL transform, windows and the join"
+              + " until every event is curated or in the error zone; also reports how long"
+              + " window results take to land.")
+  boolean full;
+
   @Override
   public Integer call() throws Exception {
     Path dataDir =
@@ -89,6 +100,9 @@ final class BenchCommand implements Callable<Integer> {
       return 2;
     }
     PipelineConfig cfg = loaded.get();
+    if (full) {
+      return runFull(cfg, dataDir);
+    }
     if (!cfg.sources().containsKey(source)) {
       System.err.println("error: pipeline has no source '" + source + "'");
       return 2;
@@ -116,6 +130,47 @@ final class BenchCommand implements Callable<Integer> {
       r.upMillis = upMillis;
       r.print(events);
       return r.committed >= events ? 0 : 1;
+    } finally {
+      if (!keep) {
+        EmbeddedLakestream.deleteTree(dataDir);
+      }
+    }
+  }
+
+  private int runFull(PipelineConfig loaded, Path dataDir) throws Exception {
+    String why = ProcessingBench.unsupported(loaded);
+    if (why != null) {
+      System.err.println("error: " + why);
+      return 2;
+    }
+    Files.createDirectories(dataDir);
+    PipelineConfig cfg = ProcessingBench.withGeneratedReferences(loaded, dataDir);
+    if (checkpointSeconds != null) {
+      cfg = cfg.withCheckpointInterval(Duration.ofMillis((long) (checkpointSeconds * 1000)));
+    }
+    cfg = cfg.withGateway(cfg.gateway().withPort(0));
+    System.out.printf(
+        Locale.ROOT,
+        "bench --full: %,d events in batches of %,d; checkpoint every %.1f s; data %s%n",
+        events,
+        batch,
+        cfg.checkpointInterval().toMillis() / 1000.0,
+        dataDir);
+    long startNanos = System.nanoTime();
+    try (EmbeddedLakestream ls =
+        EmbeddedLakestream.start(
+            cfg,
+            dataDir,
+            EmbeddedLakestream.Options.defaults().withKafkaPort(0).withJobDeferred())) {
+      System.out.printf(
+          Locale.ROOT, "bench: stack up in %.2f s%n", (System.nanoTime() - startNanos) / 1e9);
+      boolean ok = new ProcessingBench(System.out).run(ls, events, batch);
+      long rss = ProcessStats.peakRssKb();
+      System.out.printf(
+          Locale.ROOT,
+          "  peak RSS             %s%n",
+          rss < 0 ? "unknown" : String.format(Locale.ROOT, "%,d MB", rss / 1024));
+      return ok ? 0 : 1;
     } finally {
       if (!keep) {
         EmbeddedLakestream.deleteTree(dataDir);
@@ -171,7 +226,7 @@ final class BenchCommand implements Callable<Integer> {
       long from = (long) b * batch;
       bodies[b] = gen.batch(from, Math.min(events, from + batch));
     }
-    long cpu0 = processCpuNanos();
+    long cpu0 = ProcessStats.cpuNanos();
     long t0 = System.nanoTime();
     watcher.start();
     ExecutorService pool = Executors.newFixedThreadPool(connections);
@@ -248,7 +303,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     pool.shutdown();
     Result r = new Result();
-    r.cpuSeconds = (processCpuNanos() - cpu0) / 1e9;
+    r.cpuSeconds = (ProcessStats.cpuNanos() - cpu0) / 1e9;
     long lastAck = Arrays.stream(ackNanos).max().orElse(t0);
     r.ingestSeconds = (lastAck - t0) / 1e9;
     synchronized (commits) {
@@ -307,28 +362,6 @@ final class BenchCommand implements Callable<Integer> {
     return sorted[Math.max(0, Math.min(sorted.length - 1, idx))];
   }
 
-  /** CPU time used by this whole process (all threads), or 0 where the JVM cannot tell. */
-  static long processCpuNanos() {
-    var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-    if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
-      return Math.max(0, sun.getProcessCpuTime());
-    }
-    return 0;
-  }
-
-  static long peakRssKb() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmHWM:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", ""));
-        }
-      }
-    } catch (IOException | NumberFormatException e) {
-      // not Linux: reported as unknown
-    }
-    return -1;
-  }
-
   private static final class Result {
     long upMillis;
     double ingestSeconds;
@@ -339,7 +372,7 @@ final class BenchCommand implements Callable<Integer> {
     double sustainedRate = Double.NaN;
 
     void print(long events) {
-      long rss = peakRssKb();
+      long rss = ProcessStats.peakRssKb();
       System.out.println();
       System.out.println("bench results");
       System.out.printf(

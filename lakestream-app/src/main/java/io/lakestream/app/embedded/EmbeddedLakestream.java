@@ -57,13 +57,21 @@ public final class EmbeddedLakestream implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedLakestream.class);
 
   /** Start-up knobs that are not part of the pipeline file. */
-  public record Options(int kafkaPort, Duration readyTimeout) {
+  public record Options(int kafkaPort, Duration readyTimeout, boolean deferJob) {
     public static Options defaults() {
-      return new Options(9092, Duration.ofSeconds(120));
+      return new Options(9092, Duration.ofSeconds(120), false);
     }
 
     public Options withKafkaPort(int port) {
-      return new Options(port, readyTimeout);
+      return new Options(port, readyTimeout, deferJob);
+    }
+
+    /**
+     * Start everything but the Flink job, which {@link #startJob()} starts later: events pile up in
+     * the raw topic meanwhile (the benchmark measures replay speed this way).
+     */
+    public Options withJobDeferred() {
+      return new Options(kafkaPort, readyTimeout, true);
     }
   }
 
@@ -72,7 +80,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
   private final Path dataDir;
   private final EmbeddedKafka kafka;
   private final LakeCatalog lake;
-  private final JobClient job;
+  private volatile JobClient job;
   private final Producer<byte[], byte[]> producer;
   private final HttpGateway gateway;
   private final RestorePoints restorePoints;
@@ -131,8 +139,11 @@ public final class EmbeddedLakestream implements AutoCloseable {
 
       RestorePoints points = new RestorePoints(dataDir.resolve("flink"));
       Optional<Path> restore = points.newest();
-      JobClient job = startJob(cfg, points, restore, options.readyTimeout());
-      started.add(() -> job.cancel().get(30, TimeUnit.SECONDS));
+      JobClient job =
+          options.deferJob() ? null : startJob(cfg, points, restore, options.readyTimeout());
+      if (job != null) {
+        started.add(() -> job.cancel().get(30, TimeUnit.SECONDS));
+      }
 
       Producer<byte[], byte[]> producer =
           new KafkaProducer<>(HttpGateway.producerProperties(cfg, cfg.kafka().bootstrapServers()));
@@ -312,6 +323,10 @@ public final class EmbeddedLakestream implements AutoCloseable {
     }
     closed = true;
     stopIngest();
+    if (job == null) {
+      stopStorage();
+      return;
+    }
     try {
       String path =
           job.stopWithSavepoint(
@@ -346,12 +361,27 @@ public final class EmbeddedLakestream implements AutoCloseable {
     }
     closed = true;
     stopIngest();
-    try {
-      job.cancel().get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      LOG.warn("Cancelling the Flink job failed: {}", rootMessage(e));
+    if (job != null) {
+      try {
+        job.cancel().get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("Cancelling the Flink job failed: {}", rootMessage(e));
+      }
     }
     stopStorage();
+  }
+
+  /**
+   * Starts the Flink job of a stack started with {@link Options#withJobDeferred()}.
+   *
+   * @throws IllegalStateException when the job already runs, the stack is closed, or the job cannot
+   *     start
+   */
+  public synchronized void startJob() {
+    if (closed || job != null) {
+      throw new IllegalStateException(closed ? "the stack is closed" : "the job already runs");
+    }
+    job = startJob(cfg, restorePoints, restoredFrom, Duration.ofSeconds(120));
   }
 
   /** First step of any stop: no new events come in. */
