@@ -42,8 +42,36 @@ class ExamplePipelineTest {
         .extracting(SourceConfig::keyField)
         .containsExactly("device_id", "service", "user_id", "user_id");
     assertThat(cfg.sources().get("clickstream").eventTime())
-        .isEqualTo(new EventTimeConfig("ts", TimeFormat.EPOCH_MILLIS));
+        .isEqualTo(
+            new EventTimeConfig(
+                "ts",
+                TimeFormat.EPOCH_MILLIS,
+                Duration.ofMinutes(2),
+                Duration.ZERO,
+                EventTimeConfig.DEFAULT_IDLE_TIMEOUT));
     assertThat(cfg.sources().get("sensors").eventTime().format()).isEqualTo(TimeFormat.ISO8601);
+  }
+
+  @Test
+  void bundledExampleUsesEveryProcessingStep() {
+    PipelineConfig cfg =
+        PipelineLoader.load(
+            EXAMPLE.resolve("pipeline.yaml"), Map.of("data_dir", dataDir.toString()));
+
+    assertThat(cfg.references().keySet()).containsExactly("devices", "users");
+    assertThat(Path.of(cfg.references().get("devices").path())).exists();
+    SourceConfig sensors = cfg.sources().get("sensors");
+    assertThat(sensors.enrich()).extracting(EnrichConfig::reference).containsExactly("devices");
+    assertThat(sensors.transform().sql()).contains("FROM sensors");
+    assertThat(sensors.eventTime().allowedLateness()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(cfg.sources().get("transactions").enrich().get(0).onMissing())
+        .isEqualTo(EnrichConfig.OnMissing.ERROR);
+    assertThat(cfg.aggregations().values())
+        .extracting(a -> a.window().type())
+        .contains(WindowConfig.Type.TUMBLE, WindowConfig.Type.HOP, WindowConfig.Type.SESSION);
+    assertThat(cfg.aggregations().get("sensor_stats_5m").window().size())
+        .isEqualTo(Duration.ofMinutes(5));
+    assertThat(cfg.joins().get("clicks_to_payments").within()).isEqualTo(Duration.ofMinutes(30));
   }
 
   @Test

@@ -48,9 +48,14 @@ public final class ProcessingBench {
   private static final int USERS = 100_000;
 
   private final PrintStream out;
+  private final Path profile;
 
-  public ProcessingBench(PrintStream out) {
+  /**
+   * @param profile where to write a Java Flight Recording of the replay phase, or null for none
+   */
+  public ProcessingBench(PrintStream out, Path profile) {
     this.out = out;
+    this.profile = profile;
   }
 
   /** The pipeline with its reference tables pointed at generated files that match the events. */
@@ -153,6 +158,12 @@ public final class ProcessingBench {
     // Phase 2: the job replays the backlog.
     Catalog catalog = ls.lake().catalog();
     long cpu0 = ProcessStats.cpuNanos();
+    jdk.jfr.Recording recording = null;
+    if (profile != null) {
+      recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+      recording.setDestination(profile);
+      recording.start();
+    }
     long s0 = System.nanoTime();
     ls.startJob();
     long running = System.nanoTime();
@@ -186,6 +197,11 @@ public final class ProcessingBench {
       }
     }
     double cpuSecs = (ProcessStats.cpuNanos() - cpu0) / 1e9;
+    if (recording != null) {
+      recording.stop();
+      recording.close();
+      out.println("bench: flight recording of the replay written to " + profile);
+    }
     if (done < 0) {
       out.println("bench: the job did not account for every event within 30 minutes");
       return false;

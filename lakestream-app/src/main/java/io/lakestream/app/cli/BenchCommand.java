@@ -88,6 +88,14 @@ final class BenchCommand implements Callable<Integer> {
               + " window results take to land.")
   boolean full;
 
+  @Option(
+      names = "--profile",
+      paramLabel = "FILE",
+      description =
+          "With --full: write a Java Flight Recording (profile settings) of the replay phase to"
+              + " FILE, e.g. for 'jfr print --events jdk.ExecutionSample FILE'.")
+  Path profile;
+
   @Override
   public Integer call() throws Exception {
     Path dataDir =
@@ -164,7 +172,7 @@ final class BenchCommand implements Callable<Integer> {
             EmbeddedLakestream.Options.defaults().withKafkaPort(0).withJobDeferred())) {
       System.out.printf(
           Locale.ROOT, "bench: stack up in %.2f s%n", (System.nanoTime() - startNanos) / 1e9);
-      boolean ok = new ProcessingBench(System.out).run(ls, events, batch);
+      boolean ok = new ProcessingBench(System.out, profile).run(ls, events, batch);
       long rss = ProcessStats.peakRssKb();
       System.out.printf(
           Locale.ROOT,
