@@ -59,7 +59,7 @@ public final class LakeSchemas {
               3,
               "stage",
               Types.StringType.get(),
-              "stage that rejected it: parse|validate|event_time"),
+              "stage that rejected it: parse|validate|event_time|transform|late|enrich"),
           Types.NestedField.required(4, "reason", Types.StringType.get(), "readable reason"),
           Types.NestedField.required(
               5, "ingest_time", Types.TimestampType.withZone(), "time the gateway accepted it"),

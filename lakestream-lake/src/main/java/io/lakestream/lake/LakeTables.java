@@ -89,11 +89,14 @@ public final class LakeTables {
    * or brings an existing one up to date: new columns are added (older rows read them as null) and
    * types are widened where Iceberg allows it.
    *
-   * @return true when the table was created
+   * <p>Columns the pipeline no longer writes stay in the table (older rows keep their values) and
+   * become optional, so new rows can leave them null.
+   *
+   * @return the table's schema afterwards, which the writer must follow column by column
    * @throws IllegalStateException when the existing table cannot follow, e.g. a column changed to
    *     an incompatible type; the message names the table and the column
    */
-  public static boolean ensureEvolving(
+  public static Schema ensureEvolving(
       Catalog catalog, TableIdentifier id, Schema schema, PartitionSpec spec) {
     ensureNamespace(catalog, id.namespace());
     if (!catalog.tableExists(id)) {
@@ -104,17 +107,22 @@ public final class LakeTables {
             .withProperties(tableProperties())
             .create();
         LOG.info("Created lake table {}", id);
-        return true;
+        return catalog.loadTable(id).schema();
       } catch (AlreadyExistsException e) {
         // Created concurrently by another process: evolve it like any existing table.
       }
     }
     Table table = catalog.loadTable(id);
     if (table.schema().asStruct().equals(schema.asStruct())) {
-      return false;
+      return table.schema();
     }
     try {
       org.apache.iceberg.UpdateSchema update = table.updateSchema().unionByNameWith(schema);
+      for (NestedField f : table.schema().columns()) {
+        if (f.isRequired() && schema.findField(f.name()) == null) {
+          update.makeColumnOptional(f.name());
+        }
+      }
       Schema next = update.apply();
       if (!next.sameSchema(table.schema())) {
         update.commit();
@@ -129,7 +137,7 @@ public final class LakeTables {
               + ". Rename the output (or drop the table) if the change is intended.",
           e);
     }
-    return false;
+    return catalog.loadTable(id).schema();
   }
 
   /**

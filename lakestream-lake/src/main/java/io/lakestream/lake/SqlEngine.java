@@ -14,8 +14,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -23,6 +26,7 @@ import java.util.stream.Collectors;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
@@ -30,6 +34,9 @@ import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.NoSuchNamespaceException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.mapping.MappedField;
+import org.apache.iceberg.mapping.NameMapping;
+import org.apache.iceberg.mapping.NameMappingParser;
 import org.apache.iceberg.types.Types.NestedField;
 
 /**
@@ -46,9 +53,13 @@ import org.apache.iceberg.types.Types.NestedField;
  * <p>Each query runs in a fresh in-memory DuckDB database, so it sees the latest commits. Tables
  * appear as views ({@code raw.sensors}, {@code errors.records}) over exactly the data files Iceberg
  * plans for the current snapshot, never over a folder: a folder also holds files of failed or
- * not-yet-committed writes. Before the query runs, the database is locked down: file access is
- * limited to those planned files, extensions cannot be installed or loaded, and the configuration
- * cannot be changed; only a single SELECT-like statement is accepted.
+ * not-yet-committed writes. A view has the columns of the table's current schema, in its order and
+ * types, whatever schema each file was written with: a file's columns are matched to the schema by
+ * the Iceberg field ids in its Parquet footer, so renamed and moved columns read right, and a
+ * column the file does not have (added after it was written) reads as null. Before the query runs,
+ * the database is locked down: file access is limited to those planned files, extensions cannot be
+ * installed or loaded, and the configuration cannot be changed; only a single SELECT-like statement
+ * is accepted.
  *
  * <p>Not supported yet: tables with row-level deletes (querying one fails with a clear message) and
  * warehouses outside the local file system.
@@ -174,7 +185,15 @@ public final class SqlEngine implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot plan table " + name, e);
     }
-    return new TableView(id, table.schema(), List.copyOf(files), null);
+    // Files imported into Iceberg (add_files, migrate) may have no field ids; Iceberg then matches
+    // their columns through the table's name mapping.
+    String mapping = table.properties().get(TableProperties.DEFAULT_NAME_MAPPING);
+    return new TableView(
+        id,
+        table.schema(),
+        List.copyOf(files),
+        mapping == null ? null : NameMappingParser.fromJson(mapping),
+        null);
   }
 
   private static void prepare(Connection duck, List<TableView> views) throws SQLException {
@@ -189,7 +208,7 @@ public final class SqlEngine implements AutoCloseable {
     }
     for (TableView view : views) {
       try (Statement st = duck.createStatement()) {
-        st.execute(view.createSql());
+        st.execute(view.createSql(duck));
         allowed.addAll(view.files());
       } catch (SQLException e) {
         // A missing or unreadable file should break queries over its table, not every query.
@@ -199,7 +218,7 @@ public final class SqlEngine implements AutoCloseable {
                       view.id(),
                       view.schema(),
                       "cannot read table " + sqlName(view.id()) + ": " + e.getMessage())
-                  .createSql());
+                  .createSql(duck));
         }
       }
     }
@@ -254,32 +273,47 @@ public final class SqlEngine implements AutoCloseable {
    *
    * @param schema the table's columns; null when the table could not be loaded
    * @param files local paths of the planned data files
+   * @param nameMapping the table's name mapping, for files without field ids; may be null
    * @param problem when not null, why the table cannot be read; querying it fails with this
    */
-  private record TableView(TableIdentifier id, Schema schema, List<String> files, String problem) {
+  private record TableView(
+      TableIdentifier id,
+      Schema schema,
+      List<String> files,
+      NameMapping nameMapping,
+      String problem) {
 
     static TableView broken(TableIdentifier id, Schema schema, String problem) {
-      return new TableView(id, schema, List.of(), problem);
+      return new TableView(id, schema, List.of(), null, problem);
     }
 
-    String createSql() {
+    /**
+     * The view's CREATE statement. With data files, it first reads their Parquet footers through
+     * {@code duck}, so it must run before file access is locked down.
+     */
+    String createSql(Connection duck) throws SQLException {
       String view = DuckSql.ident(id.namespace().level(0)) + "." + DuckSql.ident(id.name());
       StringBuilder sql = new StringBuilder("CREATE OR REPLACE VIEW ").append(view).append(" AS ");
       if (problem == null && !files.isEmpty()) {
-        // Named, typed columns in Iceberg order; union_by_name tolerates files written before a
-        // column was added.
-        sql.append("SELECT ")
-            .append(columns(false))
-            .append(" FROM read_parquet(")
-            .append(DuckSql.literalList(files))
-            .append(", union_by_name = true)");
+        // Files written under different schemas have different columns: one SELECT per set of
+        // files alike, each giving the current columns in the current order and types.
+        List<String> selects = new ArrayList<>();
+        for (Map.Entry<List<String>, List<String>> group : filesByColumns(duck).entrySet()) {
+          selects.add(
+              "SELECT "
+                  + columns(group.getKey())
+                  + " FROM read_parquet("
+                  + DuckSql.literalList(group.getValue())
+                  + ")");
+        }
+        sql.append(String.join(" UNION ALL ", selects));
       } else if (problem == null) {
         // No files yet: a typed, empty view keeps DESCRIBE and queries working.
-        sql.append("SELECT ").append(columns(true)).append(" WHERE false");
+        sql.append("SELECT ").append(nulls()).append(" WHERE false");
       } else {
         // error() runs only when a query reads this view, so other tables stay queryable.
         sql.append("SELECT ")
-            .append(columns(true))
+            .append(nulls())
             .append(" FROM range(1) WHERE error(")
             .append(DuckSql.literal(problem))
             .append(')');
@@ -287,21 +321,115 @@ public final class SqlEngine implements AutoCloseable {
       return sql.toString();
     }
 
-    private String columns(boolean nulls) {
+    /**
+     * The files grouped by their columns: for each column of the current schema, its name in the
+     * files, or null when they do not have it (written before it was added). A file's column is the
+     * schema's column with the same Iceberg field id, so renamed, moved and re-added columns are
+     * told apart; a file column without a field id is matched through the name mapping, or else by
+     * name.
+     */
+    private Map<List<String>, List<String>> filesByColumns(Connection duck) throws SQLException {
+      // The footer's schema elements, depth first; the first is the root.
+      Map<String, List<SchemaElement>> elements = new LinkedHashMap<>();
+      try (Statement st = duck.createStatement();
+          ResultSet rs =
+              st.executeQuery(
+                  "SELECT file_name, name, field_id, num_children FROM parquet_schema("
+                      + DuckSql.literalList(files)
+                      + ") ORDER BY file_name, column_id")) {
+        while (rs.next()) {
+          Number fieldId = (Number) rs.getObject(3);
+          Number children = (Number) rs.getObject(4);
+          elements
+              .computeIfAbsent(rs.getString(1), f -> new ArrayList<>())
+              .add(
+                  new SchemaElement(
+                      rs.getString(2),
+                      fieldId == null ? null : fieldId.intValue(),
+                      children == null ? 0 : children.intValue()));
+        }
+      }
+      Map<List<String>, List<String>> groups = new LinkedHashMap<>();
+      for (String file : files) {
+        List<SchemaElement> fileSchema = elements.get(file);
+        if (fileSchema == null || fileSchema.isEmpty()) {
+          throw new SQLException("no Parquet schema read for " + file);
+        }
+        Map<Integer, String> namesById = new HashMap<>();
+        int next = 1;
+        for (int c = 0; c < fileSchema.get(0).children(); c++) {
+          SchemaElement column = fileSchema.get(next);
+          Integer fieldId = column.fieldId() != null ? column.fieldId() : idByName(column.name());
+          if (fieldId != null) {
+            namesById.putIfAbsent(fieldId, column.name());
+          }
+          next = SchemaElement.skip(fileSchema, next);
+        }
+        List<String> names = new ArrayList<>();
+        for (NestedField f : schema.columns()) {
+          names.add(namesById.get(f.fieldId()));
+        }
+        groups.computeIfAbsent(names, n -> new ArrayList<>()).add(file);
+      }
+      return groups;
+    }
+
+    private Integer idByName(String name) {
+      if (nameMapping != null) {
+        MappedField mapped = nameMapping.find(name);
+        return mapped == null ? null : mapped.id();
+      }
+      NestedField f = schema.findField(name);
+      return f == null ? null : f.fieldId();
+    }
+
+    /** The current columns, read from files that name them {@code fileNames} (null: absent). */
+    private String columns(List<String> fileNames) {
+      List<String> cols = new ArrayList<>();
+      List<NestedField> fields = schema.columns();
+      for (int i = 0; i < fields.size(); i++) {
+        NestedField f = fields.get(i);
+        String type = DuckSql.type(f.type()).orElse(null);
+        String fileName = fileNames.get(i);
+        String value;
+        if (fileName == null) {
+          value = "CAST(NULL AS " + (type == null ? "VARCHAR" : type) + ")";
+        } else if (type == null) {
+          value = DuckSql.ident(fileName); // No DuckDB type to give: as DuckDB reads it.
+        } else {
+          // Also widens promoted types (int to long, float to double) and fills struct fields
+          // added since the file was written with null.
+          value = "CAST(" + DuckSql.ident(fileName) + " AS " + type + ")";
+        }
+        cols.add(value + " AS " + DuckSql.ident(f.name()));
+      }
+      return String.join(", ", cols);
+    }
+
+    /** The current columns, all null. */
+    private String nulls() {
       if (schema == null) {
         return "CAST(NULL AS VARCHAR) AS \"error\""; // Columns unknown: the table did not load.
       }
       List<String> cols = new ArrayList<>();
       for (NestedField f : schema.columns()) {
-        String name = DuckSql.ident(f.name());
-        String type = DuckSql.type(f.type()).orElse(null);
-        if (nulls) {
-          cols.add("CAST(NULL AS " + (type == null ? "VARCHAR" : type) + ") AS " + name);
-        } else {
-          cols.add(type == null ? name : "CAST(" + name + " AS " + type + ") AS " + name);
-        }
+        String type = DuckSql.type(f.type()).orElse("VARCHAR");
+        cols.add("CAST(NULL AS " + type + ") AS " + DuckSql.ident(f.name()));
       }
       return String.join(", ", cols);
+    }
+  }
+
+  /** One element of a Parquet file's schema, as {@code parquet_schema} lists it. */
+  private record SchemaElement(String name, Integer fieldId, int children) {
+
+    /** The index of the element after the one at {@code i} and all its descendants. */
+    static int skip(List<SchemaElement> elements, int i) {
+      int next = i + 1;
+      for (int c = 0; c < elements.get(i).children(); c++) {
+        next = skip(elements, next);
+      }
+      return next;
     }
   }
 }
