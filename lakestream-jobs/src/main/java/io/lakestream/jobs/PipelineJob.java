@@ -10,6 +10,7 @@ import io.lakestream.api.config.SourceConfig;
 import io.lakestream.jobs.curated.CurateFunction;
 import io.lakestream.jobs.curated.CuratedSchema;
 import io.lakestream.jobs.curated.InFlightRows;
+import io.lakestream.jobs.curated.PartitionWatermarks;
 import io.lakestream.jobs.dedup.DedupFunction;
 import io.lakestream.jobs.enrich.Enricher;
 import io.lakestream.jobs.ingest.RawEvent;
@@ -40,6 +41,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.iceberg.DistributionMode;
 import org.apache.iceberg.PartitionSpec;
@@ -88,6 +90,11 @@ public final class PipelineJob {
     return new PipelineJob(cfg);
   }
 
+  /** Kafka consumer group the job reads the raw topic with (offsets committed on checkpoints). */
+  public static String consumerGroup(PipelineConfig cfg) {
+    return "lakestream-" + cfg.name();
+  }
+
   /** Flink job name of a pipeline. */
   public static String jobName(PipelineConfig cfg) {
     return "lakestream-" + cfg.name();
@@ -111,7 +118,7 @@ public final class PipelineJob {
         KafkaSource.<RawEvent>builder()
             .setBootstrapServers(cfg.kafka().bootstrapServers())
             .setTopics(cfg.rawTopic())
-            .setGroupId("lakestream-" + cfg.name())
+            .setGroupId(consumerGroup(cfg))
             .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
             .setDeserializer(new RawEventDeserializer())
             .setProperties(kafkaProperties())
@@ -149,16 +156,21 @@ public final class PipelineJob {
       SingleOutputStreamOperator<RowData> curated =
           validated
               .getSideOutput(ValidateFunction.curatedTag(s.name(), schema))
-              .assignTimestampsAndWatermarks(watermarks(s.eventTime()))
+              .assignTimestampsAndWatermarks(watermarks(s.eventTime(), schema))
+              // One task per source: its watermark is then exactly the one the source's windows
+              // and joins see, so what passes the lateness check is never dropped by them.
+              .setParallelism(1)
               .uid("watermarks-" + s.name())
               .name("watermarks: " + s.name())
               .process(
                   new CurateFunction(
                       s.name(),
+                      InFlightRows.rowType(schema),
                       schema.rowType().getFieldCount(),
                       s.eventTime().allowedLateness(),
                       enricher(s, schema)),
                   InFlightRows.typeInfo(schema))
+              .setParallelism(1)
               .uid("curate-" + s.name())
               .name((s.enrich().isEmpty() ? "lateness: " : "lateness, enrich: ") + s.name());
       errors = errors.union(curated.getSideOutput(ValidateFunction.ERRORS));
@@ -174,8 +186,9 @@ public final class PipelineJob {
     icebergSink(errors, catalog, LakeSchemas.ERRORS_TABLE, "errors", null);
 
     List<PipelineSql.Output> outputs = sql.outputs();
-    ensureTables(catalog, outputs);
-    for (PipelineSql.Output o : outputs) {
+    Map<TableIdentifier, RowType> tables = ensureTables(catalog, outputs);
+    for (PipelineSql.Output planned : outputs) {
+      PipelineSql.Output o = sql.reshape(planned, tables.get(planned.table()));
       icebergSink(
           o.rows(),
           catalog,
@@ -215,7 +228,7 @@ public final class PipelineJob {
       CuratedSchema schema = schemas.get(s.name());
       DataStream<RowData> none =
           env.fromData(new ArrayList<RowData>(), InFlightRows.typeInfo(schema))
-              .assignTimestampsAndWatermarks(watermarks(s.eventTime()));
+              .assignTimestampsAndWatermarks(job.watermarks(s.eventTime(), schema));
       sql.addSource(s, none, schema);
     }
     return sql.outputs().stream().map(PipelineSql.Output::table).toList();
@@ -279,24 +292,35 @@ public final class PipelineJob {
     return new Enricher(steps, cfg.kafka().bootstrapServers(), cfg.kafka().properties());
   }
 
-  private static WatermarkStrategy<RowData> watermarks(EventTimeConfig et) {
+  private WatermarkStrategy<RowData> watermarks(EventTimeConfig et, CuratedSchema schema) {
     // The watermark trails by out-of-orderness plus allowed lateness, so windows wait for late
-    // events and emit one final result; CurateFunction rejects what falls behind it.
-    return WatermarkStrategy.<RowData>forBoundedOutOfOrderness(
-            et.outOfOrderness().plus(et.allowedLateness()))
+    // events and emit one final result; CurateFunction rejects what falls behind it. It is taken
+    // per raw-topic partition so that a backlog read unevenly does not make events late.
+    int laneIndex = schema.rowType().getFieldCount() + InFlightRows.LANE;
+    int lanes = cfg.kafka().partitions() * cfg.parallelism();
+    long bound = et.outOfOrderness().plus(et.allowedLateness()).toMillis();
+    long idle = et.idleTimeout().toMillis();
+    return WatermarkStrategy.<RowData>forGenerator(
+            ctx -> new PartitionWatermarks(laneIndex, lanes, bound, idle))
         .withTimestampAssigner((row, ts) -> row.getTimestamp(1, 3).getMillisecond())
         .withIdleness(et.idleTimeout());
   }
 
-  private void ensureTables(CatalogLoader loader, List<PipelineSql.Output> outputs) {
+  /** Creates or evolves the output tables; their columns as Flink types, by table. */
+  private Map<TableIdentifier, RowType> ensureTables(
+      CatalogLoader loader, List<PipelineSql.Output> outputs) {
     Catalog catalog = loader.loadCatalog();
+    Map<TableIdentifier, RowType> out = new LinkedHashMap<>();
     try {
       for (PipelineSql.Output o : outputs) {
         org.apache.iceberg.Schema schema =
             FlinkSchemaUtil.convert(FlinkSchemaUtil.toResolvedSchema(o.rowType()));
         PartitionSpec spec = PartitionSpec.builderFor(schema).day(o.partitionColumn()).build();
-        LakeTables.ensureEvolving(catalog, o.table(), schema, spec);
+        org.apache.iceberg.Schema actual =
+            LakeTables.ensureEvolving(catalog, o.table(), schema, spec);
+        out.put(o.table(), withProducedTypes(FlinkSchemaUtil.convert(actual), o.rowType()));
       }
+      return out;
     } finally {
       if (catalog instanceof AutoCloseable c) {
         try {
@@ -306,6 +330,24 @@ public final class PipelineJob {
         }
       }
     }
+  }
+
+  /**
+   * The table's columns, with the SQL's own Flink types where a column is produced unchanged: the
+   * Iceberg round trip would turn TIMESTAMP_LTZ(3) into (6) and make every column look changed.
+   */
+  private static RowType withProducedTypes(RowType table, RowType produced) {
+    List<RowType.RowField> fields = new ArrayList<>();
+    for (RowType.RowField f : table.getFields()) {
+      int i = produced.getFieldNames().indexOf(f.getName());
+      LogicalType p = i < 0 ? null : produced.getTypeAt(i);
+      boolean same =
+          p != null
+              && FlinkSchemaUtil.convert(p).equals(FlinkSchemaUtil.convert(f.getType()))
+              && (f.getType().isNullable() || !p.isNullable());
+      fields.add(new RowType.RowField(f.getName(), same ? p : f.getType()));
+    }
+    return new RowType(false, fields);
   }
 
   private void icebergSink(

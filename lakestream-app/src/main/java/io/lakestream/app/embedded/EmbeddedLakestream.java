@@ -247,6 +247,64 @@ public final class EmbeddedLakestream implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until the job has read and checkpointed everything in the raw topic, so that the
+   * savepoint that follows commits every acknowledged event to the lake rather than leaving the
+   * newest ones for the next start. The job commits its Kafka offsets on each checkpoint, so this
+   * takes up to one checkpoint interval; on timeout the stop goes on (nothing is lost either way:
+   * unread events stay in Kafka).
+   */
+  private void awaitConsumed(Duration timeout) {
+    Properties p = new Properties();
+    p.putAll(cfg.kafka().properties());
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.kafka().bootstrapServers());
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (Admin admin = Admin.create(p)) {
+      var partitions =
+          admin
+              .describeTopics(List.of(cfg.rawTopic()))
+              .allTopicNames()
+              .get(10, TimeUnit.SECONDS)
+              .get(cfg.rawTopic())
+              .partitions();
+      Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> ends =
+          new java.util.HashMap<>();
+      for (var info : partitions) {
+        ends.put(
+            new org.apache.kafka.common.TopicPartition(cfg.rawTopic(), info.partition()),
+            org.apache.kafka.clients.admin.OffsetSpec.latest());
+      }
+      var end = admin.listOffsets(ends).all().get(10, TimeUnit.SECONDS);
+      while (System.nanoTime() < deadline) {
+        var committed =
+            admin
+                .listConsumerGroupOffsets(PipelineJob.consumerGroup(cfg))
+                .partitionsToOffsetAndMetadata()
+                .get(10, TimeUnit.SECONDS);
+        boolean done =
+            end.entrySet().stream()
+                .allMatch(
+                    e -> {
+                      var c = committed.get(e.getKey());
+                      return e.getValue().offset() == 0
+                          || (c != null && c.offset() >= e.getValue().offset());
+                    });
+        if (done) {
+          return;
+        }
+        Thread.sleep(200);
+      }
+      LOG.warn(
+          "The job had not read every event within {} s of stopping; the rest stays in Kafka for"
+              + " the next start.",
+          timeout.toSeconds());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      LOG.warn("Could not check how far the job has read ({}); stopping anyway.", rootMessage(e));
+    }
+  }
+
   private static void createTopics(PipelineConfig cfg) {
     Properties p = new Properties();
     p.putAll(cfg.kafka().properties());
@@ -327,6 +385,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
       stopStorage();
       return;
     }
+    awaitConsumed(cfg.checkpointInterval().multipliedBy(3).plusSeconds(10));
     try {
       String path =
           job.stopWithSavepoint(

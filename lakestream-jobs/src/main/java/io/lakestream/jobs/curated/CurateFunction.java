@@ -9,6 +9,7 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.util.Collector;
 
 /**
@@ -32,6 +33,8 @@ public final class CurateFunction extends ProcessFunction<RowData, RowData> {
   private final int curatedArity;
   private final long allowedLatenessMillis;
   private final Enricher enricher;
+  private final RowType inFlightType;
+  private transient RowData.FieldGetter[] getters;
 
   private transient Counter late;
   private transient Counter enrichRejected;
@@ -41,8 +44,13 @@ public final class CurateFunction extends ProcessFunction<RowData, RowData> {
    * @param enricher the source's enrichment, or {@code null} when it has none
    */
   public CurateFunction(
-      String source, int curatedArity, Duration allowedLateness, Enricher enricher) {
+      String source,
+      RowType inFlightType,
+      int curatedArity,
+      Duration allowedLateness,
+      Enricher enricher) {
     this.source = source;
+    this.inFlightType = inFlightType;
     this.curatedArity = curatedArity;
     this.allowedLatenessMillis = allowedLateness.toMillis();
     this.enricher = enricher;
@@ -56,6 +64,10 @@ public final class CurateFunction extends ProcessFunction<RowData, RowData> {
     curated = group.counter("lakestream_events_curated");
     if (enricher != null) {
       enricher.open();
+      getters = new RowData.FieldGetter[inFlightType.getFieldCount()];
+      for (int i = 0; i < getters.length; i++) {
+        getters[i] = RowData.createFieldGetter(inFlightType.getTypeAt(i), i);
+      }
     }
   }
 
@@ -79,7 +91,9 @@ public final class CurateFunction extends ProcessFunction<RowData, RowData> {
       return;
     }
     if (enricher != null) {
-      String reason = enricher.enrich((GenericRowData) row);
+      GenericRowData writable = row instanceof GenericRowData g ? g : copy(row);
+      row = writable;
+      String reason = enricher.enrich(writable);
       if (reason != null) {
         enrichRejected.inc();
         ctx.output(
@@ -90,6 +104,15 @@ public final class CurateFunction extends ProcessFunction<RowData, RowData> {
     }
     curated.inc();
     out.collect(row);
+  }
+
+  /** A writable copy of a row that arrived in binary form (from another task). */
+  private GenericRowData copy(RowData row) {
+    GenericRowData g = new GenericRowData(getters.length);
+    for (int i = 0; i < getters.length; i++) {
+      g.setField(i, getters[i].getFieldOrNull(row));
+    }
+    return g;
   }
 
   /**

@@ -27,7 +27,10 @@ public final class InFlightRows {
 
   /** Names of the trailing origin columns, in order. */
   public static final List<String> ORIGIN_COLUMNS =
-      List.of("_raw_bytes", "_origin", "_topic", "_partition", "_offset");
+      List.of("_raw_bytes", "_origin", "_topic", "_partition", "_offset", "_lane");
+
+  /** Position of the lane column, counted from the first origin column. */
+  public static final int LANE = 5;
 
   private InFlightRows() {}
 
@@ -39,7 +42,8 @@ public final class InFlightRows {
       new VarCharType(VarCharType.MAX_LENGTH),
       new VarCharType(VarCharType.MAX_LENGTH),
       new IntType(),
-      new BigIntType()
+      new BigIntType(),
+      new IntType()
     };
     for (int i = 0; i < types.length; i++) {
       fields.add(new RowType.RowField(ORIGIN_COLUMNS.get(i), types[i]));
@@ -51,8 +55,14 @@ public final class InFlightRows {
     return InternalTypeInfo.of(rowType(schema));
   }
 
-  /** An in-flight row: the curated columns of {@code curated} plus the event's origin. */
-  public static GenericRowData of(GenericRowData curated, RawEvent e) {
+  /**
+   * An in-flight row: the curated columns of {@code curated} plus the event's origin.
+   *
+   * @param lane the raw-topic partition and validating task the event came through, as {@code
+   *     partition * tasks + task}: events of one lane stay in order all the way (see {@link
+   *     PartitionWatermarks})
+   */
+  public static GenericRowData of(GenericRowData curated, RawEvent e, int lane) {
     int n = curated.getArity();
     GenericRowData row = new GenericRowData(n + ORIGIN_COLUMNS.size());
     for (int i = 0; i < n; i++) {
@@ -63,6 +73,7 @@ public final class InFlightRows {
     row.setField(n + 2, e.topic == null ? null : StringData.fromString(e.topic));
     row.setField(n + 3, e.topic == null ? null : e.partition);
     row.setField(n + 4, e.topic == null ? null : e.offset);
+    row.setField(n + 5, lane);
     return row;
   }
 

@@ -44,7 +44,11 @@ public final class PipelineSql {
 
   /** A table the SQL produces and the lake table it goes to. */
   public record Output(
-      TableIdentifier table, String partitionColumn, RowType rowType, DataStream<RowData> rows) {}
+      TableIdentifier table,
+      String partitionColumn,
+      RowType rowType,
+      DataStream<RowData> rows,
+      Table plan) {}
 
   private final PipelineConfig cfg;
   private final StreamTableEnvironment tenv;
@@ -193,7 +197,7 @@ public final class PipelineSql {
     DataType type = plain.getResolvedSchema().toPhysicalRowDataType();
     try {
       DataStream<RowData> rows = tenv.toDataStream(plain, type.bridgedTo(RowData.class));
-      return new Output(id, partitionColumn, (RowType) type.getLogicalType(), rows);
+      return new Output(id, partitionColumn, (RowType) type.getLogicalType(), rows, plain);
     } catch (RuntimeException e) {
       // ValidationException and TableException mostly; the planner also wraps them in plain
       // RuntimeExceptions (e.g. a derived time attribute), which must be reported the same way.
@@ -210,6 +214,38 @@ public final class PipelineSql {
                   : ""));
       return null;
     }
+  }
+
+  /**
+   * The output laid out as its lake table is: the table's columns in the table's order and types,
+   * NULL for a column the SQL no longer produces (it was dropped from a transform, say). Needed
+   * because the lake writer matches columns by position.
+   *
+   * @param tableType the lake table's columns as Flink types
+   */
+  public Output reshape(Output o, RowType tableType) {
+    if (tableType.equals(o.rowType())) {
+      return o;
+    }
+    List<String> produced = o.rowType().getFieldNames();
+    List<ApiExpression> select = new ArrayList<>();
+    for (RowType.RowField f : tableType.getFields()) {
+      DataType want =
+          org.apache.flink.table.types.utils.TypeConversions.fromLogicalToDataType(f.getType());
+      int i = produced.indexOf(f.getName());
+      if (i < 0) {
+        select.add(Expressions.nullOf(want.nullable()).as(f.getName()));
+      } else if (o.rowType().getTypeAt(i).equals(f.getType())) {
+        select.add(Expressions.$(f.getName()));
+      } else {
+        select.add(Expressions.$(f.getName()).cast(want).as(f.getName()));
+      }
+    }
+    Table shaped = o.plan().select(select.toArray(ApiExpression[]::new));
+    DataType type = shaped.getResolvedSchema().toPhysicalRowDataType();
+    DataStream<RowData> rows = tenv.toDataStream(shaped, type.bridgedTo(RowData.class));
+    return new Output(
+        o.table(), o.partitionColumn(), (RowType) type.getLogicalType(), rows, shaped);
   }
 
   /** Casts rowtime columns to plain timestamps: a sink takes at most one, and the lake none. */

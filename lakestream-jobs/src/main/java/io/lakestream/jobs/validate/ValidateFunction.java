@@ -44,6 +44,8 @@ public final class ValidateFunction extends ProcessFunction<RawEvent, Void> {
   private transient Map<String, PerSource> perSource;
   private transient Map<String, Counter> rejectedByStage;
   private transient Counter accepted;
+  private transient int task;
+  private transient int tasks;
 
   /**
    * @param curatedSchemas the curated layout of each source
@@ -97,6 +99,8 @@ public final class ValidateFunction extends ProcessFunction<RawEvent, Void> {
     }
     rejectedByStage = new HashMap<>();
     accepted = metrics.counter("lakestream_events_valid");
+    task = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+    tasks = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
   }
 
   @Override
@@ -147,7 +151,8 @@ public final class ValidateFunction extends ProcessFunction<RawEvent, Void> {
         InFlightRows.of(
             p.converter.convert(
                 e.id, Math.floorDiv(a.eventTimeMicros(), 1000L), e.ingestTime, payload),
-            e));
+            e,
+            (e.topic == null ? 0 : e.partition) * tasks + task));
   }
 
   private void reject(RawEvent e, String stage, String reason, Context ctx) {

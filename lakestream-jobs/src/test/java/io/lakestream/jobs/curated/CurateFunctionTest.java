@@ -59,7 +59,7 @@ class CurateFunctionTest {
     curated.setField(2, TimestampData.fromInstant(W.plusSeconds(3600)));
     curated.setField(schema.index("device_id"), StringData.fromString("th-berlin-0042"));
     curated.setField(schema.index("temperature"), 21.5);
-    return InFlightRows.of(curated, origin);
+    return InFlightRows.of(curated, origin, 0);
   }
 
   private static GenericRowData reading(String id, Instant eventTime) {
@@ -72,7 +72,7 @@ class CurateFunctionTest {
   private static OneInputStreamOperatorTestHarness<RowData, RowData> harness(Duration lateness)
       throws Exception {
     return ProcessFunctionTestHarnesses.forProcessFunction(
-        new CurateFunction("sensors", arity, lateness, null));
+        new CurateFunction("sensors", InFlightRows.rowType(schema), arity, lateness, null));
   }
 
   /** The late watermark the assigner emits for a nominal watermark of {@code W}. */
@@ -236,7 +236,9 @@ class CurateFunctionTest {
 
   @Test
   void lateReasonNamesTheNominalWatermark() {
-    CurateFunction f = new CurateFunction("sensors", arity, Duration.ofMinutes(1), null);
+    CurateFunction f =
+        new CurateFunction(
+            "sensors", InFlightRows.rowType(schema), arity, Duration.ofMinutes(1), null);
     long wm = Instant.parse("2026-11-23T14:05:00Z").toEpochMilli();
     long eventTime = Instant.parse("2026-11-23T14:01:47.500Z").toEpochMilli();
 

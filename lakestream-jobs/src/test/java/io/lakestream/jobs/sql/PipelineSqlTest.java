@@ -217,7 +217,7 @@ class PipelineSqlTest {
     e.topic = "lakestream.sql-test.raw";
     e.partition = 0;
     e.offset = 1;
-    return InFlightRows.of(curated, e);
+    return InFlightRows.of(curated, e, 0);
   }
 
   /** A bounded stream of in-flight rows with event-time watermarks, as PipelineJob assigns them. */
