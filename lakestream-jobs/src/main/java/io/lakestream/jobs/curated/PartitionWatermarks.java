@@ -57,7 +57,8 @@ public final class PartitionWatermarks implements WatermarkGenerator<RowData> {
       newest = Arrays.copyOf(newest, p + 1);
       lastSeenNanos = Arrays.copyOf(lastSeenNanos, p + 1);
       Arrays.fill(newest, from, newest.length, Long.MIN_VALUE);
-      Arrays.fill(lastSeenNanos, from, lastSeenNanos.length, System.nanoTime());
+      // Lanes between the expected ones and this one may never carry events: count them as idle.
+      Arrays.fill(lastSeenNanos, from, lastSeenNanos.length, System.nanoTime() - idleNanos - 1);
     }
     if (eventTime > newest[p]) {
       newest[p] = eventTime;
