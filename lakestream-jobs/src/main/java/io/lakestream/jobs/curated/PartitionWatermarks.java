@@ -70,18 +70,25 @@ public final class PartitionWatermarks implements WatermarkGenerator<RowData> {
   public void onPeriodicEmit(WatermarkOutput output) {
     long now = System.nanoTime();
     long slowest = Long.MAX_VALUE;
+    long newestOfAll = Long.MIN_VALUE;
     for (int p = 0; p < newest.length; p++) {
+      newestOfAll = Math.max(newestOfAll, newest[p]);
       boolean idle = now - lastSeenNanos[p] > idleNanos;
       if (idle) {
         continue;
       }
       if (newest[p] == Long.MIN_VALUE) {
-        return; // a partition that may still deliver old events: wait for it (or its timeout)
+        return; // a lane that may still deliver old events: wait for it (or its timeout)
       }
       slowest = Math.min(slowest, newest[p]);
     }
     if (slowest == Long.MAX_VALUE) {
-      return; // everything idle: keep the watermark where it is
+      if (newestOfAll == Long.MIN_VALUE) {
+        return; // nothing seen yet
+      }
+      // Every lane has gone quiet: none holds the others back any more, so the windows that the
+      // newest event closes can be written instead of waiting for traffic that may never come.
+      slowest = newestOfAll;
     }
     long wm = slowest - boundMillis - 1;
     if (wm > emitted) {

@@ -89,4 +89,23 @@ class PartitionWatermarksTest {
     w.onPeriodicEmit(out);
     assertThat(out.last()).isEqualTo(29_999);
   }
+
+  @Test
+  void whenEveryLaneIsQuietItFollowsTheNewestEvent() {
+    PartitionWatermarks w = new PartitionWatermarks(0, 2, 0, 30);
+    Collect out = new Collect();
+    w.onEvent(lane(0), 10_000, out);
+    w.onEvent(lane(1), 70_000, out);
+    w.onPeriodicEmit(out);
+    assertThat(out.last()).isEqualTo(9_999);
+
+    long until = System.nanoTime() + 500_000_000L;
+    while (!Long.valueOf(69_999).equals(out.last()) && System.nanoTime() < until) {
+      w.onPeriodicEmit(out);
+      Thread.onSpinWait();
+    }
+    assertThat(out.last())
+        .as("both lanes idle: the newest event closes its windows")
+        .isEqualTo(69_999);
+  }
 }
