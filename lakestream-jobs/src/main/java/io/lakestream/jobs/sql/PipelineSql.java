@@ -114,7 +114,6 @@ public final class PipelineSql {
       if (!curated.containsKey(a.from())) {
         continue; // the source's own problem is reported already
       }
-      SqlText where = null;
       String input = SqlStatements.aggregationInput(a);
       if (input != null) {
         Table filtered = query(new SqlText(input, a.path() + ".where", a.line()));
