@@ -99,18 +99,9 @@ public final class LakeTables {
   public static Schema ensureEvolving(
       Catalog catalog, TableIdentifier id, Schema schema, PartitionSpec spec) {
     ensureNamespace(catalog, id.namespace());
-    if (!catalog.tableExists(id)) {
-      try {
-        catalog
-            .buildTable(id, schema)
-            .withPartitionSpec(spec)
-            .withProperties(tableProperties())
-            .create();
-        LOG.info("Created lake table {}", id);
-        return catalog.loadTable(id).schema();
-      } catch (AlreadyExistsException e) {
-        // Created concurrently by another process: evolve it like any existing table.
-      }
+    Table created = createIfMissing(catalog, id, schema, spec);
+    if (created != null) {
+      return created.schema();
     }
     Table table = catalog.loadTable(id);
     if (table.schema().asStruct().equals(schema.asStruct())) {
@@ -193,21 +184,36 @@ public final class LakeTables {
 
   private static boolean ensureTable(
       Catalog catalog, TableIdentifier id, Schema schema, PartitionSpec spec) {
-    if (!catalog.tableExists(id)) {
-      try {
-        catalog
-            .buildTable(id, schema)
-            .withPartitionSpec(spec)
-            .withProperties(tableProperties())
-            .create();
-        LOG.info("Created lake table {}", id);
-        return true;
-      } catch (AlreadyExistsException e) {
-        // Created concurrently by another process; check it like any existing table.
-      }
+    if (createIfMissing(catalog, id, schema, spec) != null) {
+      return true;
     }
     checkSchema(id, catalog.loadTable(id), schema);
     return false;
+  }
+
+  /**
+   * Creates the table with Lakestream's properties when it does not exist.
+   *
+   * @return the new table, or null when it existed (or another process created it meanwhile: the
+   *     caller then treats it like any existing table)
+   */
+  private static Table createIfMissing(
+      Catalog catalog, TableIdentifier id, Schema schema, PartitionSpec spec) {
+    if (catalog.tableExists(id)) {
+      return null;
+    }
+    try {
+      Table table =
+          catalog
+              .buildTable(id, schema)
+              .withPartitionSpec(spec)
+              .withProperties(tableProperties())
+              .create();
+      LOG.info("Created lake table {}", id);
+      return table;
+    } catch (AlreadyExistsException e) {
+      return null;
+    }
   }
 
   private static void checkSchema(TableIdentifier id, Table table, Schema expected) {

@@ -140,6 +140,23 @@ public record PipelineConfig(
         plugins);
   }
 
+  /** A copy with other reference tables (e.g. pointed at other files). */
+  public PipelineConfig withReferences(Map<String, ReferenceConfig> newReferences) {
+    return new PipelineConfig(
+        name,
+        checkpointInterval,
+        parallelism,
+        dedupWindow,
+        kafka,
+        gateway,
+        lake,
+        sources,
+        newReferences,
+        aggregations,
+        joins,
+        plugins);
+  }
+
   /** Kafka topic that the gateway writes every accepted event to. */
   public String rawTopic() {
     return kafka.topicPrefix() + name + ".raw";

@@ -10,7 +10,6 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +23,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.iceberg.FileScanTask;
-import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
@@ -85,19 +83,7 @@ public final class ProcessingBench {
                           r.refresh())
                       : r);
             });
-    return new PipelineConfig(
-        cfg.name(),
-        cfg.checkpointInterval(),
-        cfg.parallelism(),
-        cfg.dedupWindow(),
-        cfg.kafka(),
-        cfg.gateway(),
-        cfg.lake(),
-        cfg.sources(),
-        refs,
-        cfg.aggregations(),
-        cfg.joins(),
-        cfg.plugins());
+    return cfg.withReferences(refs);
   }
 
   /** Checks that the pipeline has what this benchmark drives; null when fine, else why not. */
@@ -272,8 +258,7 @@ public final class ProcessingBench {
     return true;
   }
 
-  private static List<Load> bodies(
-      String source, long count, int batch, LongBinaryOperatorBodies gen) {
+  private static List<Load> bodies(String source, long count, int batch, Bodies gen) {
     List<Load> out = new ArrayList<>();
     for (long from = 0; from < count; from += batch) {
       long to = Math.min(count, from + batch);
@@ -284,7 +269,7 @@ public final class ProcessingBench {
 
   /** Makes a request body for events [from, to). */
   @FunctionalInterface
-  interface LongBinaryOperatorBodies {
+  interface Bodies {
     byte[] body(long from, long to);
   }
 
@@ -307,18 +292,7 @@ public final class ProcessingBench {
                           .header("Content-Type", "application/x-ndjson")
                           .POST(HttpRequest.BodyPublishers.ofByteArray(l.body()))
                           .build();
-                  while (true) {
-                    HttpResponse<String> resp =
-                        http.send(req, HttpResponse.BodyHandlers.ofString());
-                    if (resp.statusCode() == 202) {
-                      break;
-                    }
-                    if (resp.statusCode() != 503) {
-                      throw new IllegalStateException(
-                          "gateway answered " + resp.statusCode() + ": " + resp.body());
-                    }
-                    Thread.sleep(200);
-                  }
+                  BenchClient.postUntilAccepted(http, req);
                 }
                 return null;
               }));
@@ -361,13 +335,7 @@ public final class ProcessingBench {
   }
 
   private static long rows(Catalog catalog, TableIdentifier id) {
-    if (!catalog.tableExists(id)) {
-      return 0;
-    }
-    Table t = catalog.loadTable(id);
-    Snapshot s = t.currentSnapshot();
-    String total = s == null ? null : s.summary().get("total-records");
-    return total == null ? 0 : Long.parseLong(total);
+    return catalog.tableExists(id) ? BenchClient.committedRows(catalog.loadTable(id)) : 0;
   }
 
   /**

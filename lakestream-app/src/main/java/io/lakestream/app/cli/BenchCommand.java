@@ -1,6 +1,7 @@
 package io.lakestream.app.cli;
 
 import io.lakestream.api.config.PipelineConfig;
+import io.lakestream.app.bench.BenchClient;
 import io.lakestream.app.bench.ProcessStats;
 import io.lakestream.app.bench.ProcessingBench;
 import io.lakestream.app.bench.SensorReadings;
@@ -9,7 +10,6 @@ import io.lakestream.lake.LakeSchemas;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +24,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -201,14 +200,14 @@ final class BenchCommand implements Callable<Integer> {
             .build();
     URI uri = URI.create(ls.gatewayUrl() + "/v1/sources/" + source + "/events");
     Table table = ls.lake().catalog().loadTable(LakeSchemas.rawTable(source));
-    long baseline = committedRows(table);
+    long baseline = BenchClient.committedRows(table);
 
     List<long[]> commits = new ArrayList<>(); // {nanos, rows}
     Thread watcher =
         new Thread(
             () -> {
               while (!Thread.currentThread().isInterrupted()) {
-                long rows = committedRows(table) - baseline;
+                long rows = BenchClient.committedRows(table) - baseline;
                 synchronized (commits) {
                   if (commits.isEmpty() || commits.get(commits.size() - 1)[1] != rows) {
                     commits.add(new long[] {System.nanoTime(), rows});
@@ -261,18 +260,7 @@ final class BenchCommand implements Callable<Integer> {
                           .header("Content-Type", "application/x-ndjson")
                           .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                           .build();
-                  while (true) {
-                    HttpResponse<String> resp =
-                        http.send(req, HttpResponse.BodyHandlers.ofString());
-                    if (resp.statusCode() == 202) {
-                      break;
-                    }
-                    if (resp.statusCode() != 503) {
-                      throw new IllegalStateException(
-                          "gateway answered " + resp.statusCode() + ": " + resp.body());
-                    }
-                    Thread.sleep(200); // back off as Retry-After asks, then retry the same ids
-                  }
+                  BenchClient.postUntilAccepted(http, req);
                   synchronized (ackNanos) {
                     ackNanos[(int) b] = System.nanoTime();
                     ackedAfter[(int) b] = acked.addAndGet(to - from);
@@ -350,16 +338,6 @@ final class BenchCommand implements Callable<Integer> {
     }
     Arrays.sort(out);
     return out;
-  }
-
-  private static long committedRows(Table table) {
-    table.refresh();
-    Snapshot s = table.currentSnapshot();
-    if (s == null) {
-      return 0;
-    }
-    String total = s.summary().get("total-records");
-    return total == null ? 0 : Long.parseLong(total);
   }
 
   static double percentile(double[] sorted, double p) {

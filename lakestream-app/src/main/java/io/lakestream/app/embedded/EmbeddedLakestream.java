@@ -255,11 +255,8 @@ public final class EmbeddedLakestream implements AutoCloseable {
    * unread events stay in Kafka).
    */
   private void awaitConsumed(Duration timeout) {
-    Properties p = new Properties();
-    p.putAll(cfg.kafka().properties());
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.kafka().bootstrapServers());
     long deadline = System.nanoTime() + timeout.toNanos();
-    try (Admin admin = Admin.create(p)) {
+    try (Admin admin = admin(cfg)) {
       var partitions =
           admin
               .describeTopics(List.of(cfg.rawTopic()))
@@ -305,11 +302,16 @@ public final class EmbeddedLakestream implements AutoCloseable {
     }
   }
 
-  private static void createTopics(PipelineConfig cfg) {
+  /** An admin client for the pipeline's Kafka, with its client properties (TLS, SASL, ...). */
+  private static Admin admin(PipelineConfig cfg) {
     Properties p = new Properties();
     p.putAll(cfg.kafka().properties());
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.kafka().bootstrapServers());
-    try (Admin admin = Admin.create(p)) {
+    return Admin.create(p);
+  }
+
+  private static void createTopics(PipelineConfig cfg) {
+    try (Admin admin = admin(cfg)) {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       List<NewTopic> missing = new ArrayList<>();
       for (String t : List.of(cfg.rawTopic(), cfg.enrichedTopic())) {

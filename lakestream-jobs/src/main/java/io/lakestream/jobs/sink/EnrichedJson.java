@@ -23,6 +23,7 @@ public final class EnrichedJson extends RichMapFunction<RowData, EnrichedRecord>
   private final RowType curatedType;
   private final int keyIndex;
   private transient JsonRowDataSerializationSchema json;
+  private transient RowData.FieldGetter key;
 
   /**
    * @param keyField the source's key field; its column's value becomes the Kafka key
@@ -44,6 +45,8 @@ public final class EnrichedJson extends RichMapFunction<RowData, EnrichedRecord>
             true,
             true);
     json.open(null);
+    key =
+        keyIndex < 0 ? null : RowData.createFieldGetter(curatedType.getTypeAt(keyIndex), keyIndex);
   }
 
   @Override
@@ -56,12 +59,8 @@ public final class EnrichedJson extends RichMapFunction<RowData, EnrichedRecord>
     // The in-flight row carries origin columns after the curated ones; the serializer only reads
     // the curated positions, so no copy is needed.
     r.value = json.serialize(row);
-    Object key = keyIndex < 0 || row.isNullAt(keyIndex) ? null : keyText(row);
-    r.key = (key == null ? r.id : key.toString()).getBytes(StandardCharsets.UTF_8);
+    Object k = key == null ? null : key.getFieldOrNull(row);
+    r.key = (k == null ? r.id : k.toString()).getBytes(StandardCharsets.UTF_8);
     return r;
-  }
-
-  private Object keyText(RowData row) {
-    return RowData.createFieldGetter(curatedType.getTypeAt(keyIndex), keyIndex).getFieldOrNull(row);
   }
 }

@@ -20,8 +20,6 @@ import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.api.Expressions;
 import org.apache.flink.table.api.Schema;
 import org.apache.flink.table.api.Table;
-import org.apache.flink.table.api.TableException;
-import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.table.catalog.Column;
 import org.apache.flink.table.catalog.ResolvedSchema;
@@ -164,11 +162,9 @@ public final class PipelineSql {
   private Table query(SqlText sql) {
     try {
       return tenv.sqlQuery(sql.sql());
-    } catch (ValidationException | TableException e) {
-      problem(sql, "Flink SQL: " + message(e) + explain(sql));
-      return null;
     } catch (RuntimeException e) {
-      // The parser throws its own exception type (SqlParserException) from the planner module.
+      // ValidationException and TableException mostly; the parser throws its own type
+      // (SqlParserException) from the planner module.
       problem(sql, "Flink SQL: " + message(e) + explain(sql));
       return null;
     }
