@@ -72,13 +72,15 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 public final class PipelineJob {
 
   private final PipelineConfig cfg;
+  private final boolean ingestOnly;
 
   private PipelineJob(PipelineConfig cfg) {
-    this(cfg, false);
+    this(cfg, false, false);
   }
 
-  private PipelineJob(PipelineConfig cfg, boolean planOnly) {
+  private PipelineJob(PipelineConfig cfg, boolean planOnly, boolean ingestOnly) {
     this.cfg = Objects.requireNonNull(cfg, "cfg");
+    this.ingestOnly = ingestOnly;
     if (!planOnly && cfg.kafka().bootstrapServers() == null) {
       throw new IllegalArgumentException(
           "kafka.bootstrap_servers is not set: start the embedded broker first or configure a cluster");
@@ -88,6 +90,14 @@ public final class PipelineJob {
   /** A job for the given pipeline; its Kafka bootstrap servers must be resolved. */
   public static PipelineJob of(PipelineConfig cfg) {
     return new PipelineJob(cfg);
+  }
+
+  /**
+   * The same job cut after the raw zone: dedup, validation, raw and error zones, and nothing of the
+   * processing. {@code bench --full --stage ingest} measures it to show what processing adds.
+   */
+  public PipelineJob ingestOnly() {
+    return new PipelineJob(cfg, false, true);
   }
 
   /** Kafka consumer group the job reads the raw topic with (offsets committed on checkpoints). */
@@ -114,21 +124,12 @@ public final class PipelineJob {
     env.getConfig().enableObjectReuse();
     env.enableCheckpointing(cfg.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
 
-    KafkaSource<RawEvent> source =
-        KafkaSource.<RawEvent>builder()
-            .setBootstrapServers(cfg.kafka().bootstrapServers())
-            .setTopics(cfg.rawTopic())
-            .setGroupId(consumerGroup(cfg))
-            .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-            .setDeserializer(new RawEventDeserializer())
-            .setProperties(kafkaProperties())
-            .build();
-
     DataStream<RawEvent> raw =
-        env.fromSource(source, WatermarkStrategy.noWatermarks(), "kafka: " + cfg.rawTopic())
+        env.fromSource(
+                rawTopicSource(cfg), WatermarkStrategy.noWatermarks(), "kafka: " + cfg.rawTopic())
             .uid("raw-topic-source");
 
-    Map<String, CuratedSchema> schemas = curatedSchemas();
+    Map<String, CuratedSchema> schemas = ingestOnly ? Map.of() : curatedSchemas();
     SingleOutputStreamOperator<Void> validated =
         raw.keyBy(RawEvent::flinkKey)
             .process(new DedupFunction(cfg.dedupWindow()))
@@ -138,12 +139,7 @@ public final class PipelineJob {
             .uid("validate")
             .name("validate (JSON Schema, event time)");
 
-    CatalogLoader catalog =
-        CatalogLoader.custom(
-            "lakestream",
-            LakeCatalog.catalogProperties(cfg.lake()),
-            LakeCatalog.hadoopConf(),
-            JdbcCatalog.class.getName());
+    CatalogLoader catalog = catalogLoader(cfg);
 
     DataStream<RowData> errors = validated.getSideOutput(ValidateFunction.ERRORS);
     DataStream<EnrichedRecord> enriched = null;
@@ -151,6 +147,9 @@ public final class PipelineJob {
     for (SourceConfig s : cfg.sources().values()) {
       DataStream<RowData> rows = validated.getSideOutput(ValidateFunction.rawTag(s.name()));
       icebergSink(rows, catalog, LakeSchemas.rawTable(s.name()), "raw-" + s.name(), null);
+      if (ingestOnly) {
+        continue;
+      }
 
       CuratedSchema schema = schemas.get(s.name());
       SingleOutputStreamOperator<RowData> curated =
@@ -184,6 +183,9 @@ public final class PipelineJob {
       sql.addSource(s, curated, schema);
     }
     icebergSink(errors, catalog, LakeSchemas.ERRORS_TABLE, "errors", null);
+    if (ingestOnly) {
+      return;
+    }
 
     List<PipelineSql.Output> outputs = sql.outputs();
     Map<TableIdentifier, RowType> tables = ensureTables(catalog, outputs);
@@ -207,6 +209,29 @@ public final class PipelineJob {
     enriched.sinkTo(sink).uid("enriched-topic-sink").name("kafka: " + cfg.enrichedTopic());
   }
 
+  /** The raw topic, read from the pipeline's committed offsets (earliest on a first start). */
+  static KafkaSource<RawEvent> rawTopicSource(PipelineConfig cfg) {
+    Properties props = new Properties();
+    props.putAll(cfg.kafka().properties());
+    return KafkaSource.<RawEvent>builder()
+        .setBootstrapServers(cfg.kafka().bootstrapServers())
+        .setTopics(cfg.rawTopic())
+        .setGroupId(consumerGroup(cfg))
+        .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+        .setDeserializer(new RawEventDeserializer())
+        .setProperties(props)
+        .build();
+  }
+
+  /** The lake catalog as the job's tasks load it (from settings, on whichever machine). */
+  static CatalogLoader catalogLoader(PipelineConfig cfg) {
+    return CatalogLoader.custom(
+        "lakestream",
+        LakeCatalog.catalogProperties(cfg.lake()),
+        LakeCatalog.hadoopConf(),
+        JdbcCatalog.class.getName());
+  }
+
   /**
    * Plans the pipeline's processing without running it or touching Kafka or the lake: loads the
    * Java transform plugins and plans every SQL statement (transforms, aggregations, joins).
@@ -219,7 +244,7 @@ public final class PipelineJob {
    * @throws PipelineConfigException listing each problem with its YAML path and line
    */
   public static List<TableIdentifier> check(PipelineConfig cfg) {
-    PipelineJob job = new PipelineJob(cfg, true);
+    PipelineJob job = new PipelineJob(cfg, true, false);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(1);
     Map<String, CuratedSchema> schemas = job.curatedSchemas();
@@ -375,12 +400,6 @@ public final class PipelineJob {
     Properties p = new Properties();
     p.put("linger.ms", "20");
     p.put("batch.size", "262144");
-    p.putAll(cfg.kafka().properties());
-    return p;
-  }
-
-  private Properties kafkaProperties() {
-    Properties p = new Properties();
     p.putAll(cfg.kafka().properties());
     return p;
   }

@@ -88,6 +88,16 @@ final class BenchCommand implements Callable<Integer> {
   boolean full;
 
   @Option(
+      names = "--stage",
+      paramLabel = "STAGE",
+      description =
+          "With --full: how much of the job replays the raw topic. 'all' (default): the whole"
+              + " pipeline. 'ingest': dedup and validation into the raw and error zones only."
+              + " 'floor': a job that only writes each event to one Iceberg table, nothing parsed:"
+              + " what Kafka, Flink and Iceberg cost on this machine, which no pipeline beats.")
+  String stage = "all";
+
+  @Option(
       names = "--profile",
       paramLabel = "FILE",
       description =
@@ -109,6 +119,10 @@ final class BenchCommand implements Callable<Integer> {
     PipelineConfig cfg = loaded.get();
     if (full) {
       return runFull(cfg, dataDir);
+    }
+    if (!"all".equals(stage)) {
+      System.err.println("error: --stage goes with --full");
+      return 2;
     }
     if (!cfg.sources().containsKey(source)) {
       System.err.println("error: pipeline has no source '" + source + "'");
@@ -145,6 +159,13 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private int runFull(PipelineConfig loaded, Path dataDir) throws Exception {
+    ProcessingBench.Stage replayStage;
+    try {
+      replayStage = ProcessingBench.Stage.valueOf(stage.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      System.err.println("error: --stage must be all, ingest or floor, not '" + stage + "'");
+      return 2;
+    }
     String why = ProcessingBench.unsupported(loaded);
     if (why != null) {
       System.err.println("error: " + why);
@@ -158,7 +179,8 @@ final class BenchCommand implements Callable<Integer> {
     cfg = cfg.withGateway(cfg.gateway().withPort(0));
     System.out.printf(
         Locale.ROOT,
-        "bench --full: %,d events in batches of %,d; checkpoint every %.1f s; data %s%n",
+        "bench --full%s: %,d events in batches of %,d; checkpoint every %.1f s; data %s%n",
+        "all".equals(stage) ? "" : " --stage " + stage,
         events,
         batch,
         cfg.checkpointInterval().toMillis() / 1000.0,
@@ -171,7 +193,7 @@ final class BenchCommand implements Callable<Integer> {
             EmbeddedLakestream.Options.defaults().withKafkaPort(0).withJobDeferred())) {
       System.out.printf(
           Locale.ROOT, "bench: stack up in %.2f s%n", (System.nanoTime() - startNanos) / 1e9);
-      boolean ok = new ProcessingBench(System.out, profile).run(ls, events, batch);
+      boolean ok = new ProcessingBench(System.out, profile, replayStage).run(ls, events, batch);
       long rss = ProcessStats.peakRssKb();
       System.out.printf(
           Locale.ROOT,

@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -140,7 +141,10 @@ public final class EmbeddedLakestream implements AutoCloseable {
       RestorePoints points = new RestorePoints(dataDir.resolve("flink"));
       Optional<Path> restore = points.newest();
       JobClient job =
-          options.deferJob() ? null : startJob(cfg, points, restore, options.readyTimeout());
+          options.deferJob()
+              ? null
+              : startJob(
+                  cfg, points, restore, options.readyTimeout(), EmbeddedLakestream::pipeline);
       if (job != null) {
         started.add(() -> job.cancel().get(30, TimeUnit.SECONDS));
       }
@@ -179,7 +183,11 @@ public final class EmbeddedLakestream implements AutoCloseable {
   }
 
   private static JobClient startJob(
-      PipelineConfig cfg, RestorePoints points, Optional<Path> restore, Duration timeout) {
+      PipelineConfig cfg,
+      RestorePoints points,
+      Optional<Path> restore,
+      Duration timeout,
+      BiConsumer<StreamExecutionEnvironment, PipelineConfig> attach) {
     Configuration conf = new Configuration();
     conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
     conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
@@ -196,7 +204,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
         });
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.createLocalEnvironment(cfg.parallelism(), conf);
-    PipelineJob.of(cfg).attachTo(env);
+    attach.accept(env, cfg);
     JobClient job;
     try {
       job = env.executeAsync(PipelineJob.jobName(cfg));
@@ -439,10 +447,24 @@ public final class EmbeddedLakestream implements AutoCloseable {
    *     start
    */
   public synchronized void startJob() {
+    startJob(EmbeddedLakestream::pipeline);
+  }
+
+  /**
+   * Starts a different Flink job than the pipeline's on a stack started with {@link
+   * Options#withJobDeferred()}, e.g. the benchmark's floor job. It is stopped like the pipeline's.
+   *
+   * @param attach adds the job's operators to the environment
+   */
+  public synchronized void startJob(BiConsumer<StreamExecutionEnvironment, PipelineConfig> attach) {
     if (closed || job != null) {
       throw new IllegalStateException(closed ? "the stack is closed" : "the job already runs");
     }
-    job = startJob(cfg, restorePoints, restoredFrom, Duration.ofSeconds(120));
+    job = startJob(cfg, restorePoints, restoredFrom, Duration.ofSeconds(120), attach);
+  }
+
+  private static void pipeline(StreamExecutionEnvironment env, PipelineConfig cfg) {
+    PipelineJob.of(cfg).attachTo(env);
   }
 
   /** First step of any stop: no new events come in. */

@@ -48,7 +48,8 @@ public final class ValidateFunction extends ProcessFunction<RawEvent, Void> {
   private transient int tasks;
 
   /**
-   * @param curatedSchemas the curated layout of each source
+   * @param curatedSchemas the curated layout of each source; a source without one stops at the raw
+   *     zone
    * @param plugins jars holding the sources' Java transforms
    */
   public ValidateFunction(
@@ -87,8 +88,10 @@ public final class ValidateFunction extends ProcessFunction<RawEvent, Void> {
       PerSource p = new PerSource();
       p.raw = rawTag(s.name());
       CuratedSchema schema = curatedSchemas.get(s.name());
-      p.curated = curatedTag(s.name(), schema);
-      p.converter = new CuratedRowConverter(schema);
+      if (schema != null) {
+        p.curated = curatedTag(s.name(), schema);
+        p.converter = new CuratedRowConverter(schema);
+      }
       List<JavaTransformConfig> transforms = s.javaTransforms();
       if (!transforms.isEmpty()) {
         p.transforms = new JavaTransformChain(plugins, transforms);
@@ -130,6 +133,9 @@ public final class ValidateFunction extends ProcessFunction<RawEvent, Void> {
     accepted.inc();
     PerSource p = perSource.get(e.source);
     ctx.output(p.raw, LakeRows.raw(v));
+    if (p.curated == null) {
+      return; // no processing after the raw zone (the benchmark's ingest stage)
+    }
 
     var payload = a.payload();
     if (p.transforms != null) {
