@@ -31,6 +31,7 @@ import java.util.Objects;
  * @param aggregations window aggregations, by name (= table name in the aggregates zone)
  * @param joins interval joins, by name (= table name in the curated zone)
  * @param plugins absolute paths of jars holding custom Java transforms
+ * @param alerting anomaly detectors and notification channels
  */
 public record PipelineConfig(
     String name,
@@ -44,7 +45,8 @@ public record PipelineConfig(
     Map<String, ReferenceConfig> references,
     Map<String, AggregationConfig> aggregations,
     Map<String, JoinConfig> joins,
-    List<String> plugins)
+    List<String> plugins,
+    AlertingConfig alerting)
     implements Serializable {
 
   public PipelineConfig {
@@ -59,9 +61,40 @@ public record PipelineConfig(
     aggregations = Collections.unmodifiableMap(new LinkedHashMap<>(aggregations));
     joins = Collections.unmodifiableMap(new LinkedHashMap<>(joins));
     plugins = List.copyOf(plugins);
+    Objects.requireNonNull(alerting, "alerting");
     if (parallelism < 1) {
       throw new IllegalArgumentException("parallelism must be >= 1");
     }
+  }
+
+  /** A pipeline without detectors. */
+  public PipelineConfig(
+      String name,
+      Duration checkpointInterval,
+      int parallelism,
+      Duration dedupWindow,
+      KafkaConfig kafka,
+      GatewayConfig gateway,
+      LakeConfig lake,
+      Map<String, SourceConfig> sources,
+      Map<String, ReferenceConfig> references,
+      Map<String, AggregationConfig> aggregations,
+      Map<String, JoinConfig> joins,
+      List<String> plugins) {
+    this(
+        name,
+        checkpointInterval,
+        parallelism,
+        dedupWindow,
+        kafka,
+        gateway,
+        lake,
+        sources,
+        references,
+        aggregations,
+        joins,
+        plugins,
+        AlertingConfig.NONE);
   }
 
   /** A pipeline that only validates and lands its sources (no enrichment, windows or joins). */
@@ -103,7 +136,8 @@ public record PipelineConfig(
         references,
         aggregations,
         joins,
-        plugins);
+        plugins,
+        alerting);
   }
 
   /** A copy with other gateway settings (e.g. command-line overrides). */
@@ -120,7 +154,8 @@ public record PipelineConfig(
         references,
         aggregations,
         joins,
-        plugins);
+        plugins,
+        alerting);
   }
 
   /** A copy with another checkpoint interval. */
@@ -137,7 +172,8 @@ public record PipelineConfig(
         references,
         aggregations,
         joins,
-        plugins);
+        plugins,
+        alerting);
   }
 
   /** A copy with other reference tables (e.g. pointed at other files). */
@@ -154,12 +190,18 @@ public record PipelineConfig(
         newReferences,
         aggregations,
         joins,
-        plugins);
+        plugins,
+        alerting);
   }
 
   /** Kafka topic that the gateway writes every accepted event to. */
   public String rawTopic() {
     return kafka.topicPrefix() + name + ".raw";
+  }
+
+  /** Kafka topic that the job writes alert events to (see {@code AlertJson}). */
+  public String alertsTopic() {
+    return kafka.topicPrefix() + name + ".alerts";
   }
 
   /** Kafka topic that the job writes validated (later: enriched) events to. */

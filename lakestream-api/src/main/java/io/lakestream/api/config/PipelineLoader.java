@@ -80,7 +80,9 @@ public final class PipelineLoader {
           "reference",
           "sources",
           "aggregations",
-          "joins");
+          "joins",
+          "detectors",
+          "notify");
   private static final List<String> KAFKA_KEYS =
       List.of(
           "bootstrap_servers", "partitions", "replication_factor", "topic_prefix", "properties");
@@ -122,6 +124,69 @@ public final class PipelineLoader {
   private static final List<String> JOIN_KEYS =
       List.of("left", "right", "on", "within", "direction", "select");
   private static final List<String> JOIN_ON_KEYS = List.of("left", "right");
+  private static final List<String> DETECTOR_COMMON_KEYS =
+      List.of("on", "field", "key", "type", "severity", "cooldown", "resolve_after");
+
+  /** Each detector type's own settings and what kind of value each takes. */
+  private static final Map<String, Map<String, ParamKind>> DETECTOR_PARAMS =
+      Map.of(
+          "threshold",
+          Map.of("above", ParamKind.NUMBER, "below", ParamKind.NUMBER),
+          "rate_of_change",
+          Map.of(
+              "max_change", ParamKind.NUMBER,
+              "per", ParamKind.DURATION,
+              "relative", ParamKind.BOOLEAN),
+          "robust",
+          Map.of(
+              "window", ParamKind.INTEGER,
+              "threshold", ParamKind.NUMBER,
+              "min_points", ParamKind.INTEGER,
+              "seasonality", ParamKind.SEASONALITY,
+              "bucket", ParamKind.DURATION),
+          "rcf",
+          Map.of(
+              "shingle_size", ParamKind.INTEGER,
+              "sample_size", ParamKind.INTEGER,
+              "trees", ParamKind.INTEGER,
+              "anomaly_rate", ParamKind.NUMBER));
+
+  private static final String DEFAULT_DETECTOR_TYPE = "rcf";
+  private static final Duration DEFAULT_COOLDOWN = Duration.ofMinutes(5);
+  private static final int DEFAULT_RESOLVE_AFTER = 3;
+
+  private static final List<String> CHANNEL_KEYS =
+      List.of(
+          "type",
+          "url",
+          "secret",
+          "timeout",
+          "max_attempts",
+          "initial_backoff",
+          "max_backoff",
+          "allow_hosts",
+          "allow_cidrs",
+          "min_severity",
+          "detectors");
+  private static final List<String> LOG_CHANNEL_KEYS = List.of("type", "min_severity", "detectors");
+  private static final Duration DEFAULT_NOTIFY_TIMEOUT = Duration.ofSeconds(5);
+  private static final int DEFAULT_NOTIFY_ATTEMPTS = 5;
+  private static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(500);
+  private static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
+
+  private enum ParamKind {
+    NUMBER("a number"),
+    INTEGER("a whole number"),
+    DURATION("a duration like 1m"),
+    BOOLEAN("true or false"),
+    SEASONALITY("none, daily or weekly");
+
+    final String expected;
+
+    ParamKind(String expected) {
+      this.expected = expected;
+    }
+  }
 
   private static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
   private static final int DEFAULT_PARALLELISM = 2;
@@ -164,6 +229,8 @@ public final class PipelineLoader {
   private static final Pattern COLUMN_PREFIX = Pattern.compile("[a-zA-Z0-9_]*");
   private static final Pattern HOST_PORT = Pattern.compile(".*[^:]:([0-9]{1,5})");
   // Two letters at least, so that a Windows drive ("C:\lake") is not taken for a URI scheme.
+  private static final Pattern CIDR =
+      Pattern.compile("([0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9a-fA-F:]*:[0-9a-fA-F:.]*)/[0-9]{1,3}");
   private static final Pattern URI_SCHEME = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]+:.*");
 
   private final Problems problems = new Problems();
@@ -281,6 +348,8 @@ public final class PipelineLoader {
     Map<String, SourceConfig> sources = sources(top, declaredSources);
     Map<String, AggregationConfig> aggregations = aggregations(top, declaredSources);
     Map<String, JoinConfig> joins = joins(top, declaredSources);
+    Map<String, DetectorConfig> detectors = detectors(top, sources, aggregations, declaredSources);
+    Map<String, NotifyChannelConfig> channels = channels(top, detectors.keySet());
     KafkaConfig kafka = kafka(top.section("kafka", KAFKA_KEYS), name);
     GatewayConfig gateway = gateway(top.section("gateway", GATEWAY_KEYS), declaredSources);
     LakeConfig lake = lake(top.section("lake", LAKE_KEYS));
@@ -299,7 +368,8 @@ public final class PipelineLoader {
         references,
         aggregations,
         joins,
-        plugins);
+        plugins,
+        new AlertingConfig(detectors, channels));
   }
 
   /** The YAML node tree, or {@code null} when there is none to read (reported). */
@@ -1620,6 +1690,396 @@ public final class PipelineLoader {
             + "'; name a field, not a condition: 'on: user_id' when both sides call it the same,"
             + " else 'on: {left: user_id, right: customer_id}'");
     return null;
+  }
+
+  // -------------------------------------------------------------------------------- detectors
+
+  private Map<String, DetectorConfig> detectors(
+      YamlMap top,
+      Map<String, SourceConfig> sources,
+      Map<String, AggregationConfig> aggregations,
+      Set<String> declaredSources) {
+    Map<String, DetectorConfig> out = new LinkedHashMap<>();
+    for (YamlMap.Entry e : namedEntries(top, "detectors", "detector", "hot_devices")) {
+      DetectorConfig d = detector(e, sources, aggregations, declaredSources);
+      if (d != null) {
+        out.put(e.key(), d);
+      }
+    }
+    return out;
+  }
+
+  private DetectorConfig detector(
+      YamlMap.Entry entry,
+      Map<String, SourceConfig> sources,
+      Map<String, AggregationConfig> aggregations,
+      Set<String> declaredSources) {
+    boolean ok = validName(entry, "detector", "alerts and metrics carry it");
+    // Which keys are allowed depends on the type, so read the type before checking the keys.
+    String type = DEFAULT_DETECTOR_TYPE;
+    Scalar typeScalar = null;
+    if (entry.value() instanceof MappingNode mn) {
+      for (var t : mn.getValue()) {
+        if (t.getKeyNode() instanceof ScalarNode k
+            && k.getValue().equals("type")
+            && t.getValueNode() instanceof ScalarNode v) {
+          typeScalar = new Scalar(v.getValue(), v, YamlReader.child(entry.path(), "type"));
+        }
+      }
+    }
+    if (typeScalar != null) {
+      if (DETECTOR_PARAMS.containsKey(typeScalar.text())) {
+        type = typeScalar.text();
+      } else {
+        reader.report(
+            typeScalar,
+            Suggestions.unknown(
+                "detector type", typeScalar.text(), DetectorConfig.TYPES, "Detector types"));
+        return null;
+      }
+    }
+    Map<String, ParamKind> paramKinds = DETECTOR_PARAMS.get(type);
+    List<String> allowed = new ArrayList<>(DETECTOR_COMMON_KEYS);
+    allowed.addAll(paramKinds.keySet().stream().sorted().toList());
+    YamlMap m = reader.map(entry.value(), entry.path(), entry.keyNode().getStartMark(), allowed);
+    if (m == null) {
+      return null;
+    }
+    Scalar on = m.requiredScalar("on", "on: sensors");
+    boolean onAggregation = false;
+    List<String> defaultKey = List.of();
+    if (on != null) {
+      if (aggregations.containsKey(on.text())) {
+        onAggregation = true;
+        defaultKey = aggregations.get(on.text()).groupBy();
+      } else if (sources.containsKey(on.text())) {
+        defaultKey = List.of(sources.get(on.text()).keyField());
+      } else if (!declaredSources.contains(on.text())) {
+        Set<String> names = new LinkedHashSet<>(declaredSources);
+        names.addAll(aggregations.keySet());
+        reader.report(
+            on,
+            "'on' names '"
+                + on.text()
+                + "', which is neither a source nor an aggregation"
+                + Suggestions.didYouMeanOrStop(on.text(), names)
+                + " Sources and aggregations: "
+                + String.join(", ", names));
+        ok = false;
+      } else {
+        ok = false; // a declared source with its own problems, reported there
+      }
+    }
+    Scalar field = m.requiredScalar("field", "field: temperature");
+    if (field != null && !COLUMN_NAME.matcher(field.text()).matches()) {
+      reader.report(field, invalidColumnName("field", field.text()));
+      ok = false;
+    }
+    List<String> key = new ArrayList<>(defaultKey);
+    YamlMap.Entry keyEntry = m.entry("key");
+    if (keyEntry != null) {
+      key.clear();
+      List<Scalar> keys =
+          keyEntry.value() instanceof SequenceNode
+              ? m.scalarList("key", "a field name or a list of field names")
+              : YamlReader.isNull(keyEntry.value())
+                  ? List.of()
+                  : List.of(m.scalar("key", "a field name or a list of field names"));
+      for (Scalar k : keys) {
+        if (k == null) {
+          ok = false;
+        } else if (!COLUMN_NAME.matcher(k.text()).matches()) {
+          reader.report(k, invalidColumnName("key field", k.text()));
+          ok = false;
+        } else if (!key.contains(k.text())) {
+          key.add(k.text());
+        }
+      }
+    }
+
+    Map<String, Object> params = new LinkedHashMap<>();
+    for (YamlMap.Entry p : m.entries()) { // file order
+      ParamKind kind = paramKinds.get(p.key());
+      Scalar s = kind == null ? null : m.scalar(p.key(), kind.expected);
+      if (s == null) {
+        continue;
+      }
+      Object v = param(s, kind);
+      if (v == null) {
+        ok = false;
+      } else {
+        params.put(p.key(), v);
+      }
+    }
+    if (type.equals("threshold") && m.entry("above") == null && m.entry("below") == null) {
+      reader.report(
+          entry.path(),
+          entry.keyNode(),
+          "a threshold detector needs 'above', 'below' or both; e.g. 'above: 80'");
+      ok = false;
+    }
+    if (type.equals("threshold")
+        && params.get("above") instanceof Double above
+        && params.get("below") instanceof Double below
+        && below >= above) {
+      reader.report(
+          m.scalar("below", "a number"),
+          "below ("
+              + below
+              + ") must be less than above ("
+              + above
+              + "): values between them are the normal range");
+      ok = false;
+    }
+    if (type.equals("rate_of_change") && m.entry("max_change") == null) {
+      reader.report(
+          entry.path(),
+          entry.keyNode(),
+          "a rate_of_change detector needs 'max_change', the largest normal change per 'per'"
+              + " (default 1m); e.g. 'max_change: 5'");
+      ok = false;
+    }
+
+    Severity severity = Severity.WARNING;
+    Scalar sev = m.scalar("severity", "info, warning or critical");
+    if (sev != null) {
+      severity = choice(sev, Severity.values(), Severity::yamlName, "severity", "Severities");
+      ok &= severity != null;
+    }
+    Duration cooldown = m.nonNegativeDuration("cooldown", DEFAULT_COOLDOWN);
+    int resolveAfter = m.integer("resolve_after", DEFAULT_RESOLVE_AFTER, 1, 100_000);
+    if (!ok || on == null || field == null) {
+      return null;
+    }
+    return new DetectorConfig(
+        entry.key(),
+        on.text(),
+        onAggregation,
+        field.text(),
+        key,
+        type,
+        params,
+        severity,
+        cooldown,
+        resolveAfter,
+        entry.path(),
+        line(entry));
+  }
+
+  /** A detector setting's value, or null (reported). */
+  private Object param(Scalar s, ParamKind kind) {
+    String t = s.text().strip();
+    switch (kind) {
+      case NUMBER -> {
+        try {
+          double d = Double.parseDouble(t.replace("_", ""));
+          if (Double.isFinite(d)) {
+            return d;
+          }
+        } catch (NumberFormatException e) {
+          // reported below
+        }
+        reader.report(s, "expected " + kind.expected + ", got '" + s.text() + "'");
+        return null;
+      }
+      case INTEGER -> {
+        try {
+          int i = Integer.parseInt(t.replace("_", ""));
+          if (i > 0) {
+            return i;
+          }
+          reader.report(s, "must be a whole number above 0, got " + t);
+          return null;
+        } catch (NumberFormatException e) {
+          reader.report(s, "expected " + kind.expected + ", got '" + s.text() + "'");
+          return null;
+        }
+      }
+      case DURATION -> {
+        try {
+          return Durations.parse(t);
+        } catch (IllegalArgumentException e) {
+          reader.report(s, e.getMessage());
+          return null;
+        }
+      }
+      case BOOLEAN -> {
+        switch (t.toLowerCase(java.util.Locale.ROOT)) {
+          case "true", "yes", "on":
+            return Boolean.TRUE;
+          case "false", "no", "off":
+            return Boolean.FALSE;
+          default:
+            reader.report(s, "expected true or false, got '" + s.text() + "'");
+            return null;
+        }
+      }
+      case SEASONALITY -> {
+        List<String> values = List.of("none", "daily", "weekly");
+        if (values.contains(t)) {
+          return t;
+        }
+        reader.report(s, Suggestions.unknown("seasonality", t, values, "Seasonalities"));
+        return null;
+      }
+      default -> throw new IllegalStateException(kind.name());
+    }
+  }
+
+  // ----------------------------------------------------------------------------------- notify
+
+  private Map<String, NotifyChannelConfig> channels(YamlMap top, Set<String> detectors) {
+    Map<String, NotifyChannelConfig> out = new LinkedHashMap<>();
+    for (YamlMap.Entry e : namedEntries(top, "notify", "channel", "ops")) {
+      NotifyChannelConfig c = channel(e, detectors);
+      if (c != null) {
+        out.put(e.key(), c);
+      }
+    }
+    return out;
+  }
+
+  private NotifyChannelConfig channel(YamlMap.Entry entry, Set<String> detectors) {
+    NotifyChannelConfig.Type type = null;
+    Scalar typeScalar = null;
+    if (entry.value() instanceof MappingNode mn) {
+      for (var t : mn.getValue()) {
+        if (t.getKeyNode() instanceof ScalarNode k
+            && k.getValue().equals("type")
+            && t.getValueNode() instanceof ScalarNode v) {
+          typeScalar = new Scalar(v.getValue(), v, YamlReader.child(entry.path(), "type"));
+        }
+      }
+    }
+    if (typeScalar != null) {
+      type =
+          choice(
+              typeScalar,
+              NotifyChannelConfig.Type.values(),
+              NotifyChannelConfig.Type::yamlName,
+              "channel type",
+              "Channel types");
+      if (type == null) {
+        return null;
+      }
+    }
+    YamlMap m =
+        reader.map(
+            entry.value(),
+            entry.path(),
+            entry.keyNode().getStartMark(),
+            type == NotifyChannelConfig.Type.LOG ? LOG_CHANNEL_KEYS : CHANNEL_KEYS);
+    if (m == null) {
+      return null;
+    }
+    if (typeScalar == null) {
+      m.requiredScalar("type", "type: webhook");
+      return null;
+    }
+    boolean ok = true;
+    String url = null;
+    if (type != NotifyChannelConfig.Type.LOG) {
+      Scalar u = m.requiredScalar("url", "url: https://alerts.example.com/hook");
+      if (u != null) {
+        try {
+          java.net.URI uri = new java.net.URI(u.text().strip());
+          String scheme = uri.getScheme();
+          if (scheme == null
+              || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+              || uri.getHost() == null) {
+            reader.report(
+                u, "expected an http:// or https:// URL with a host, got '" + u.text() + "'");
+            ok = false;
+          } else {
+            url = uri.toString();
+          }
+        } catch (java.net.URISyntaxException e) {
+          reader.report(u, "not a valid URL: " + e.getMessage());
+          ok = false;
+        }
+      } else {
+        ok = false;
+      }
+    }
+    String secret = m.string("secret", null);
+    if (secret != null && type != NotifyChannelConfig.Type.WEBHOOK) {
+      reader.report(
+          m.scalar("secret", "text"),
+          "only webhook channels sign their requests; remove 'secret' from this "
+              + type.yamlName()
+              + " channel");
+      ok = false;
+    }
+    if (secret != null && secret.isBlank()) {
+      reader.report(
+          m.scalar("secret", "text"),
+          "is empty; set a secret (e.g. secret: ${ALERT_WEBHOOK_SECRET}) or leave 'secret' out");
+      ok = false;
+    }
+    Duration timeout = m.duration("timeout", DEFAULT_NOTIFY_TIMEOUT);
+    int attempts = m.integer("max_attempts", DEFAULT_NOTIFY_ATTEMPTS, 1, 100);
+    Duration initial = m.duration("initial_backoff", DEFAULT_INITIAL_BACKOFF);
+    Duration max = m.duration("max_backoff", DEFAULT_MAX_BACKOFF);
+    if (max.compareTo(initial) < 0) {
+      reader.report(
+          m.scalar("max_backoff", "a duration"),
+          "max_backoff ("
+              + Durations.format(max)
+              + ") must not be shorter than initial_backoff ("
+              + Durations.format(initial)
+              + ")");
+      ok = false;
+    }
+    List<String> allowHosts =
+        m.scalarList("allow_hosts", "a list of host names").stream().map(Scalar::text).toList();
+    List<String> allowCidrs = new ArrayList<>();
+    for (Scalar c : m.scalarList("allow_cidrs", "a list of address ranges like 10.1.0.0/16")) {
+      if (!CIDR.matcher(c.text().strip()).matches()) {
+        reader.report(
+            c, "expected an address range like 10.1.0.0/16 or fd00::/8, got '" + c.text() + "'");
+        ok = false;
+      } else {
+        allowCidrs.add(c.text().strip());
+      }
+    }
+    Severity minSeverity = Severity.INFO;
+    Scalar sev = m.scalar("min_severity", "info, warning or critical");
+    if (sev != null) {
+      minSeverity = choice(sev, Severity.values(), Severity::yamlName, "severity", "Severities");
+      ok &= minSeverity != null;
+    }
+    List<String> only = new ArrayList<>();
+    for (Scalar d : m.scalarList("detectors", "a list of detector names")) {
+      if (!detectors.contains(d.text())) {
+        reader.report(
+            d,
+            "no detector '"
+                + d.text()
+                + "' is declared under 'detectors'"
+                + Suggestions.didYouMeanOrStop(d.text(), detectors));
+        ok = false;
+      } else {
+        only.add(d.text());
+      }
+    }
+    if (!ok) {
+      return null;
+    }
+    return new NotifyChannelConfig(
+        entry.key(),
+        type,
+        url,
+        secret,
+        timeout,
+        attempts,
+        initial,
+        max,
+        allowHosts,
+        allowCidrs,
+        minSeverity,
+        only,
+        entry.path(),
+        line(entry));
   }
 
   // ------------------------------------------------------------------------ shared by sections
