@@ -1,6 +1,7 @@
 package io.lakestream.jobs;
 
 import io.lakestream.api.config.ColumnType;
+import io.lakestream.api.config.DetectorConfig;
 import io.lakestream.api.config.EnrichConfig;
 import io.lakestream.api.config.EventTimeConfig;
 import io.lakestream.api.config.PipelineConfig;
@@ -12,6 +13,10 @@ import io.lakestream.jobs.curated.CuratedSchema;
 import io.lakestream.jobs.curated.InFlightRows;
 import io.lakestream.jobs.curated.PartitionWatermarks;
 import io.lakestream.jobs.dedup.DedupFunction;
+import io.lakestream.jobs.detect.AlertRecordSerializer;
+import io.lakestream.jobs.detect.AlertRows;
+import io.lakestream.jobs.detect.DetectorFunction;
+import io.lakestream.jobs.detect.Detectors;
 import io.lakestream.jobs.enrich.Enricher;
 import io.lakestream.jobs.ingest.RawEvent;
 import io.lakestream.jobs.ingest.RawEventDeserializer;
@@ -71,6 +76,9 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  */
 public final class PipelineJob {
 
+  /** Network buffer timeout when the pipeline has detectors, see {@link #attachTo}. */
+  static final long ALERTING_BUFFER_TIMEOUT_MS = 10;
+
   private final PipelineConfig cfg;
   private final boolean ingestOnly;
 
@@ -123,6 +131,11 @@ public final class PipelineJob {
     // handed along a chain without a defensive copy per operator.
     env.getConfig().enableObjectReuse();
     env.enableCheckpointing(cfg.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+    if (cfg.alerting().enabled()) {
+      // Flink ships a partly filled network buffer after this long; its default of 100 ms per hop
+      // would add up to most of the sub-second alert budget over the job's four hops.
+      env.setBufferTimeout(ALERTING_BUFFER_TIMEOUT_MS);
+    }
 
     DataStream<RawEvent> raw =
         env.fromSource(
@@ -199,6 +212,10 @@ public final class PipelineJob {
           o.rowType());
     }
 
+    if (cfg.alerting().enabled()) {
+      attachDetectors(sql, catalog);
+    }
+
     KafkaSink<EnrichedRecord> sink =
         KafkaSink.<EnrichedRecord>builder()
             .setBootstrapServers(cfg.kafka().bootstrapServers())
@@ -233,6 +250,42 @@ public final class PipelineJob {
   }
 
   /**
+   * One keyed operator per detector over its input; their alerts go to the alerts table and topic.
+   */
+  private void attachDetectors(PipelineSql sql, CatalogLoader catalog) {
+    Map<String, DataStream<RowData>> inputs = sql.detectorInputs();
+    DataStream<RowData> alerts = null;
+    for (DetectorConfig d : cfg.alerting().detectors().values()) {
+      DataStream<RowData> in = inputs.get(d.name());
+      if (in == null) {
+        continue;
+      }
+      DataStream<RowData> a =
+          in.keyBy(DetectorFunction::keyOf)
+              .process(new DetectorFunction(cfg.name(), d), AlertRows.typeInfo())
+              .uid("detector-" + d.name())
+              .name("detect: " + d.name() + " (" + d.type() + ")");
+      alerts = alerts == null ? a : alerts.union(a);
+    }
+    if (alerts == null) {
+      return;
+    }
+    icebergSink(alerts, catalog, LakeSchemas.ALERTS_TABLE, "alerts", null);
+    Properties p = new Properties();
+    p.putAll(cfg.kafka().properties());
+    // Alerts are few and late ones are worth less: send each at once.
+    p.put("linger.ms", "0");
+    KafkaSink<RowData> sink =
+        KafkaSink.<RowData>builder()
+            .setBootstrapServers(cfg.kafka().bootstrapServers())
+            .setKafkaProducerConfig(p)
+            .setRecordSerializer(new AlertRecordSerializer(cfg.alertsTopic()))
+            .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+            .build();
+    alerts.sinkTo(sink).uid("alerts-topic-sink").name("kafka: " + cfg.alertsTopic());
+  }
+
+  /**
    * Plans the pipeline's processing without running it or touching Kafka or the lake: loads the
    * Java transform plugins and plans every SQL statement (transforms, aggregations, joins).
    *
@@ -256,7 +309,16 @@ public final class PipelineJob {
               .assignTimestampsAndWatermarks(job.watermarks(s.eventTime(), schema));
       sql.addSource(s, none, schema);
     }
-    return sql.outputs().stream().map(PipelineSql.Output::table).toList();
+    List<TableIdentifier> tables =
+        new ArrayList<>(sql.outputs().stream().map(PipelineSql.Output::table).toList());
+    if (cfg.alerting().enabled()) {
+      sql.detectorInputs();
+      for (DetectorConfig d : cfg.alerting().detectors().values()) {
+        Detectors.kindOf(d);
+      }
+      tables.add(LakeSchemas.ALERTS_TABLE);
+    }
+    return tables;
   }
 
   /** Each source's curated row layout: schema columns, Java-transform fields, enrichment. */

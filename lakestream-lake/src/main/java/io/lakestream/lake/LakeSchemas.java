@@ -79,6 +79,46 @@ public final class LakeSchemas {
   public static final PartitionSpec ERRORS_SPEC =
       PartitionSpec.builderFor(ERRORS_SCHEMA).day("ingest_time").build();
 
+  /** Namespace of alert events. */
+  public static final Namespace ALERTS = Namespace.of("alerts");
+
+  /** The table of every alert event (open and resolved) of the pipeline's detectors. */
+  public static final TableIdentifier ALERTS_TABLE = TableIdentifier.of(ALERTS, "events");
+
+  /** Alerts: the fields of an alert event, one row per open or resolved event. */
+  public static final Schema ALERTS_SCHEMA =
+      new Schema(
+          Types.NestedField.required(1, "alert_id", Types.StringType.get(), "incident id"),
+          Types.NestedField.required(2, "status", Types.StringType.get(), "open or resolved"),
+          Types.NestedField.required(3, "pipeline", Types.StringType.get(), "pipeline name"),
+          Types.NestedField.required(4, "detector", Types.StringType.get(), "detector name"),
+          Types.NestedField.required(
+              5, "detector_type", Types.StringType.get(), "threshold|rate_of_change|robust|rcf"),
+          Types.NestedField.required(
+              6, "input", Types.StringType.get(), "source or aggregation watched"),
+          Types.NestedField.required(7, "field", Types.StringType.get(), "field watched"),
+          Types.NestedField.required(8, "key", Types.StringType.get(), "model key ('' if none)"),
+          Types.NestedField.required(9, "value", Types.DoubleType.get(), "the value judged"),
+          Types.NestedField.required(10, "score", Types.DoubleType.get(), "detector's score"),
+          Types.NestedField.optional(11, "expected", Types.DoubleType.get(), "expected value"),
+          Types.NestedField.optional(12, "low", Types.DoubleType.get(), "normal range, low end"),
+          Types.NestedField.optional(13, "high", Types.DoubleType.get(), "normal range, high end"),
+          Types.NestedField.required(
+              14, "event_time", Types.TimestampType.withZone(), "event time of the point"),
+          Types.NestedField.required(
+              15, "detection_time", Types.TimestampType.withZone(), "when it was judged"),
+          Types.NestedField.required(16, "severity", Types.StringType.get(), "severity"),
+          Types.NestedField.required(
+              17,
+              "event_ids",
+              Types.ListType.ofRequired(18, Types.StringType.get()),
+              "ids of the events that triggered it"),
+          Types.NestedField.required(19, "message", Types.StringType.get(), "readable summary"));
+
+  /** Alerts are partitioned by day of event time. */
+  public static final PartitionSpec ALERTS_SPEC =
+      PartitionSpec.builderFor(ALERTS_SCHEMA).day("event_time").build();
+
   /** Identifier of a source's raw-zone table. */
   public static TableIdentifier rawTable(String source) {
     return TableIdentifier.of(RAW, source);

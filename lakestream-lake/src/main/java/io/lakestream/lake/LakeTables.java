@@ -61,7 +61,8 @@ public final class LakeTables {
 
   /**
    * Creates the namespaces {@code raw} and {@code errors}, a raw table per source and the errors
-   * table, where missing. Safe to call on every start and from several processes at once.
+   * table, and with detectors the {@code alerts.events} table, where missing. Safe to call on every
+   * start and from several processes at once.
    *
    * @return the tables this call created, empty when all existed
    * @throws IllegalStateException when an existing table's columns do not match what the job writes
@@ -80,6 +81,13 @@ public final class LakeTables {
     if (ensureTable(
         catalog, LakeSchemas.ERRORS_TABLE, LakeSchemas.ERRORS_SCHEMA, LakeSchemas.ERRORS_SPEC)) {
       created.add(LakeSchemas.ERRORS_TABLE);
+    }
+    if (config.alerting().enabled()) {
+      ensureNamespace(catalog, LakeSchemas.ALERTS);
+      if (ensureTable(
+          catalog, LakeSchemas.ALERTS_TABLE, LakeSchemas.ALERTS_SCHEMA, LakeSchemas.ALERTS_SPEC)) {
+        created.add(LakeSchemas.ALERTS_TABLE);
+      }
     }
     return List.copyOf(created);
   }
@@ -153,7 +161,7 @@ public final class LakeTables {
       NestedField w = want.get(i);
       if (!h.name().equals(w.name())) {
         diffs.add("column " + pos + " is " + describe(h) + " but should be " + describe(w));
-      } else if (!h.type().equals(w.type())) {
+      } else if (!sameType(h.type(), w.type())) {
         diffs.add(
             String.format(
                 "column %d '%s' has type %s but should be %s", pos, h.name(), h.type(), w.type()));
@@ -214,6 +222,12 @@ public final class LakeTables {
     } catch (AlreadyExistsException e) {
       return null;
     }
+  }
+
+  /** Types equal apart from the ids of nested fields, which Iceberg assigns afresh on create. */
+  private static boolean sameType(
+      org.apache.iceberg.types.Type a, org.apache.iceberg.types.Type b) {
+    return a.isPrimitiveType() ? a.equals(b) : a.toString().equals(b.toString());
   }
 
   private static void checkSchema(TableIdentifier id, Table table, Schema expected) {

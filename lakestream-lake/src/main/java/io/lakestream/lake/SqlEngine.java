@@ -41,8 +41,8 @@ import org.apache.iceberg.types.Types.NestedField;
 
 /**
  * Read-only SQL over the lake: DuckDB queries the Parquet files of the current Iceberg snapshot of
- * every table in the lake's zones: {@code raw}, {@code curated}, {@code aggregates} and {@code
- * errors}.
+ * every table in the lake's zones: {@code raw}, {@code curated}, {@code aggregates}, {@code errors}
+ * and {@code alerts}.
  *
  * <pre>{@code
  * try (SqlEngine sql = SqlEngine.open(lake.catalog())) {
@@ -67,7 +67,12 @@ import org.apache.iceberg.types.Types.NestedField;
 public final class SqlEngine implements AutoCloseable {
 
   private static final List<Namespace> ZONES =
-      List.of(LakeSchemas.RAW, LakeSchemas.CURATED, LakeSchemas.AGGREGATES, LakeSchemas.ERRORS);
+      List.of(
+          LakeSchemas.RAW,
+          LakeSchemas.CURATED,
+          LakeSchemas.AGGREGATES,
+          LakeSchemas.ERRORS,
+          LakeSchemas.ALERTS);
 
   private static final Pattern UNKNOWN_TABLE =
       Pattern.compile("Catalog Error: (Table|Schema) with name .* does not exist", Pattern.DOTALL);

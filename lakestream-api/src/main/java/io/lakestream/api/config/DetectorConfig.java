@@ -41,6 +41,7 @@ import java.util.Objects;
  * @param cooldown after an incident resolves, how long (event time) new anomalies of the same key
  *     open no new alert
  * @param resolveAfter consecutive normal points that resolve an incident
+ * @param resolveQuiet event time without an anomalous point that resolving also needs
  * @param path YAML path, for problems found when the job is planned
  * @param line line in the pipeline file
  */
@@ -55,6 +56,7 @@ public record DetectorConfig(
     Severity severity,
     Duration cooldown,
     int resolveAfter,
+    Duration resolveQuiet,
     String path,
     int line)
     implements Serializable {
@@ -71,6 +73,7 @@ public record DetectorConfig(
     params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
     Objects.requireNonNull(severity, "severity");
     Objects.requireNonNull(cooldown, "cooldown");
+    Objects.requireNonNull(resolveQuiet, "resolveQuiet");
     if (resolveAfter < 1) {
       throw new IllegalArgumentException("resolveAfter must be >= 1");
     }

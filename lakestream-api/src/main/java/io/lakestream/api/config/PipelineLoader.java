@@ -125,7 +125,8 @@ public final class PipelineLoader {
       List.of("left", "right", "on", "within", "direction", "select");
   private static final List<String> JOIN_ON_KEYS = List.of("left", "right");
   private static final List<String> DETECTOR_COMMON_KEYS =
-      List.of("on", "field", "key", "type", "severity", "cooldown", "resolve_after");
+      List.of(
+          "on", "field", "key", "type", "severity", "cooldown", "resolve_after", "resolve_quiet");
 
   /** Each detector type's own settings and what kind of value each takes. */
   private static final Map<String, Map<String, ParamKind>> DETECTOR_PARAMS =
@@ -152,8 +153,10 @@ public final class PipelineLoader {
               "anomaly_rate", ParamKind.NUMBER));
 
   private static final String DEFAULT_DETECTOR_TYPE = "rcf";
-  private static final Duration DEFAULT_COOLDOWN = Duration.ofMinutes(5);
-  private static final int DEFAULT_RESOLVE_AFTER = 3;
+  // Chosen with the detectors' synthetic evaluation: about one alert per incident.
+  private static final Duration DEFAULT_COOLDOWN = Duration.ofMinutes(30);
+  private static final int DEFAULT_RESOLVE_AFTER = 5;
+  private static final Duration DEFAULT_RESOLVE_QUIET = Duration.ofMinutes(10);
 
   private static final List<String> CHANNEL_KEYS =
       List.of(
@@ -1848,6 +1851,7 @@ public final class PipelineLoader {
     }
     Duration cooldown = m.nonNegativeDuration("cooldown", DEFAULT_COOLDOWN);
     int resolveAfter = m.integer("resolve_after", DEFAULT_RESOLVE_AFTER, 1, 100_000);
+    Duration resolveQuiet = m.nonNegativeDuration("resolve_quiet", DEFAULT_RESOLVE_QUIET);
     if (!ok || on == null || field == null) {
       return null;
     }
@@ -1862,8 +1866,58 @@ public final class PipelineLoader {
         severity,
         cooldown,
         resolveAfter,
+        resolveQuiet,
         entry.path(),
         line(entry));
+  }
+
+  /**
+   * A detector's settings given as text (e.g. {@code --set above=80} on the command line), checked
+   * and typed exactly as the pipeline file's {@code detectors:} entries are.
+   *
+   * @param type a detector type, see {@link DetectorConfig#TYPES}
+   * @param settings setting name → text value
+   * @return the settings as {@link DetectorConfig#params()} holds them
+   * @throws IllegalArgumentException naming every unknown type, unknown setting or bad value
+   */
+  public static Map<String, Object> detectorSettings(String type, Map<String, String> settings) {
+    Map<String, ParamKind> kinds = DETECTOR_PARAMS.get(type);
+    if (kinds == null) {
+      throw new IllegalArgumentException(
+          Suggestions.unknown("detector type", type, DetectorConfig.TYPES, "Detector types"));
+    }
+    List<String> problems = new ArrayList<>();
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : settings.entrySet()) {
+      ParamKind kind = kinds.get(e.getKey());
+      if (kind == null) {
+        problems.add(
+            Suggestions.unknown(
+                type + " setting",
+                e.getKey(),
+                kinds.keySet().stream().sorted().toList(),
+                "Settings of " + type));
+        continue;
+      }
+      PipelineLoader scratch = new PipelineLoader(Path.of("."), ".", Map.of());
+      Object v =
+          scratch.param(
+              new Scalar(
+                  e.getValue(),
+                  new ScalarNode(
+                      Tag.STR, e.getValue(), null, null, DumperOptions.ScalarStyle.PLAIN),
+                  e.getKey()),
+              kind);
+      if (v == null) {
+        scratch.problems.inFileOrder().forEach(p -> problems.add(e.getKey() + ": " + p.message()));
+      } else {
+        out.put(e.getKey(), v);
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", problems));
+    }
+    return out;
   }
 
   /** A detector setting's value, or null (reported). */

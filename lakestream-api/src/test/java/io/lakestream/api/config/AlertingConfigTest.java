@@ -84,6 +84,7 @@ class AlertingConfigTest {
                     per: 10s
                     cooldown: 0s
                     resolve_after: 10
+                    resolve_quiet: 0s
                   seasonal:
                     on: sensors
                     field: temperature
@@ -101,8 +102,9 @@ class AlertingConfigTest {
     assertThat(hot.key()).containsExactly("device_id"); // the source's key by default
     assertThat(hot.params()).containsExactly(Map.entry("above", 80.0), Map.entry("below", -20.5));
     assertThat(hot.severity()).isEqualTo(Severity.CRITICAL);
-    assertThat(hot.cooldown()).isEqualTo(Duration.ofMinutes(5));
-    assertThat(hot.resolveAfter()).isEqualTo(3);
+    assertThat(hot.cooldown()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(hot.resolveAfter()).isEqualTo(5);
+    assertThat(hot.resolveQuiet()).isEqualTo(Duration.ofMinutes(10));
     assertThat(hot.path()).isEqualTo("detectors.hot");
     assertThat(hot.line()).isEqualTo(15);
 
@@ -120,6 +122,7 @@ class AlertingConfigTest {
         .containsEntry("per", Duration.ofSeconds(10));
     assertThat(jumpy.cooldown()).isZero();
     assertThat(jumpy.resolveAfter()).isEqualTo(10);
+    assertThat(jumpy.resolveQuiet()).isZero();
 
     DetectorConfig seasonal = d.get("seasonal");
     assertThat(seasonal.key()).isEmpty();

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       SqlCommand.class,
       TablesCommand.class,
       BenchCommand.class,
+      DetectCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

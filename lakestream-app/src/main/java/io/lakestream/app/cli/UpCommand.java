@@ -70,7 +70,8 @@ final class UpCommand implements Callable<Integer> {
           new PipelineConfigException(pipeline.pipelineFile().toString(), e.problems())
               .getMessage());
       return 2;
-    } catch (IllegalStateException e) {
+    } catch (IllegalStateException | IllegalArgumentException e) {
+      // IllegalArgumentException: a notification channel's target is refused or unknown.
       System.err.println("error: " + e.getMessage());
       return 1;
     }
@@ -139,6 +140,16 @@ final class UpCommand implements Callable<Integer> {
         String.format(
             "  Lake          Iceberg %s, warehouse %s%n",
             c.lake().catalogUri(), c.lake().warehouse()));
+    if (c.alerting().enabled()) {
+      b.append(
+          String.format(
+              "  Alerts        %d detector(s) → topic %s, table alerts.events, %s%n",
+              c.alerting().detectors().size(),
+              c.alertsTopic(),
+              c.alerting().channels().isEmpty()
+                  ? "the log"
+                  : String.join(", ", c.alerting().channels().keySet())));
+    }
     b.append(String.format("  Data          %s%n", ls.dataDir()));
     b.append(String.format("%nTry:%n"));
     b.append(

@@ -1,6 +1,7 @@
 package io.lakestream.app.embedded;
 
 import io.lakestream.api.config.PipelineConfig;
+import io.lakestream.app.alerts.AlertDispatcher;
 import io.lakestream.gateway.http.HttpGateway;
 import io.lakestream.jobs.PipelineJob;
 import io.lakestream.lake.LakeCatalog;
@@ -84,10 +85,12 @@ public final class EmbeddedLakestream implements AutoCloseable {
   private volatile JobClient job;
   private final Producer<byte[], byte[]> producer;
   private final HttpGateway gateway;
+  private final AlertDispatcher alerts;
   private final RestorePoints restorePoints;
   private final Optional<Path> restoredFrom;
   private final long startupMillis;
   private volatile boolean closed;
+  private volatile boolean crashing;
 
   private EmbeddedLakestream(
       DataDirLock lock,
@@ -98,6 +101,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
       JobClient job,
       Producer<byte[], byte[]> producer,
       HttpGateway gateway,
+      AlertDispatcher alerts,
       RestorePoints restorePoints,
       Optional<Path> restoredFrom,
       long startupMillis) {
@@ -109,6 +113,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
     this.job = job;
     this.producer = producer;
     this.gateway = gateway;
+    this.alerts = alerts;
     this.restorePoints = restorePoints;
     this.restoredFrom = restoredFrom;
     this.startupMillis = startupMillis;
@@ -148,6 +153,11 @@ public final class EmbeddedLakestream implements AutoCloseable {
       if (job != null) {
         started.add(() -> job.cancel().get(30, TimeUnit.SECONDS));
       }
+      AlertDispatcher alerts =
+          cfg.alerting().enabled() ? AlertDispatcher.start(cfg, dataDir.resolve("notify")) : null;
+      if (alerts != null) {
+        started.add(alerts);
+      }
 
       Producer<byte[], byte[]> producer =
           new KafkaProducer<>(HttpGateway.producerProperties(cfg, cfg.kafka().bootstrapServers()));
@@ -164,6 +174,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
           job,
           producer,
           gateway,
+          alerts,
           points,
           restore,
           System.currentTimeMillis() - t0);
@@ -322,7 +333,11 @@ public final class EmbeddedLakestream implements AutoCloseable {
     try (Admin admin = admin(cfg)) {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       List<NewTopic> missing = new ArrayList<>();
-      for (String t : List.of(cfg.rawTopic(), cfg.enrichedTopic())) {
+      List<String> topics = new ArrayList<>(List.of(cfg.rawTopic(), cfg.enrichedTopic()));
+      if (cfg.alerting().enabled()) {
+        topics.add(cfg.alertsTopic());
+      }
+      for (String t : topics) {
         if (!existing.contains(t)) {
           missing.add(
               new NewTopic(t, cfg.kafka().partitions(), cfg.kafka().replicationFactor())
@@ -429,6 +444,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
       return;
     }
     closed = true;
+    crashing = true;
     stopIngest();
     if (job != null) {
       try {
@@ -475,6 +491,10 @@ public final class EmbeddedLakestream implements AutoCloseable {
 
   /** Last step of any stop, once the job is gone. */
   private void stopStorage() {
+    if (alerts != null) {
+      // The job has stopped, so every alert it made is in Kafka: let deliveries finish briefly.
+      alerts.close(closed && !crashing ? Duration.ofSeconds(10) : Duration.ZERO);
+    }
     closeQuietly("lake catalog", lake);
     if (kafka != null) {
       closeQuietly("Kafka broker", kafka);

@@ -1,18 +1,21 @@
 package io.lakestream.jobs.sql;
 
 import io.lakestream.api.config.AggregationConfig;
+import io.lakestream.api.config.DetectorConfig;
 import io.lakestream.api.config.JoinConfig;
 import io.lakestream.api.config.PipelineConfig;
 import io.lakestream.api.config.PipelineConfigException;
 import io.lakestream.api.config.SourceConfig;
 import io.lakestream.api.config.SqlText;
 import io.lakestream.jobs.curated.CuratedSchema;
+import io.lakestream.jobs.detect.DetectorInput;
 import io.lakestream.lake.LakeSchemas;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.ApiExpression;
@@ -26,6 +29,7 @@ import org.apache.flink.table.catalog.ResolvedSchema;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.DataType;
 import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.LogicalTypeFamily;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.table.types.logical.utils.LogicalTypeChecks;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -51,6 +55,7 @@ public final class PipelineSql {
   private final PipelineConfig cfg;
   private final StreamTableEnvironment tenv;
   private final Map<String, Table> curated = new LinkedHashMap<>();
+  private final Map<String, Table> aggregated = new LinkedHashMap<>();
   private final List<PipelineConfigException.Problem> problems = new ArrayList<>();
 
   public PipelineSql(StreamExecutionEnvironment env, PipelineConfig cfg) {
@@ -124,6 +129,7 @@ public final class PipelineSql {
       SqlText sql = new SqlText(SqlStatements.aggregation(a), a.path(), a.line());
       Table t = query(sql);
       if (t != null) {
+        aggregated.put(a.name(), t);
         Output o = output(LakeSchemas.aggregateTable(a.name()), "window_start", t, sql);
         if (o != null) {
           out.add(o);
@@ -150,6 +156,77 @@ public final class PipelineSql {
         if (o != null) {
           out.add(o);
         }
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new PipelineConfigException("pipeline '" + cfg.name() + "'", problems);
+    }
+    return out;
+  }
+
+  /**
+   * Each detector's input: the points it scores, as rows of {@link DetectorInput#ROW_TYPE} (key,
+   * value, event time, event id), in the order the watched source's or aggregation's rows come.
+   * Call after {@link #outputs()}.
+   *
+   * @throws PipelineConfigException when a detector's field or key is not a column of what it
+   *     watches, or its field is not numeric; each at the detector's YAML path
+   */
+  public Map<String, DataStream<RowData>> detectorInputs() {
+    Map<String, DataStream<RowData>> out = new LinkedHashMap<>();
+    for (DetectorConfig d : cfg.alerting().detectors().values()) {
+      Table watched = d.onAggregation() ? aggregated.get(d.on()) : curated.get(d.on());
+      if (watched == null) {
+        continue; // its SQL did not plan: reported already
+      }
+      ResolvedSchema schema = watched.getResolvedSchema();
+      SqlText at = new SqlText("", d.path(), d.line());
+      var field = schema.getColumn(d.field());
+      if (field.isEmpty()) {
+        problem(
+            new SqlText("", d.path() + ".field", d.line()),
+            "'"
+                + d.on()
+                + "' has no column '"
+                + d.field()
+                + "'; its columns: "
+                + String.join(", ", schema.getColumnNames()));
+        continue;
+      }
+      if (!field.get().getDataType().getLogicalType().is(LogicalTypeFamily.NUMERIC)) {
+        problem(
+            new SqlText("", d.path() + ".field", d.line()),
+            "column '"
+                + d.field()
+                + "' of '"
+                + d.on()
+                + "' is "
+                + field.get().getDataType().getLogicalType().asSummaryString()
+                + ", not a number; detectors score numeric columns (cast it in the source's"
+                + " transform if it holds numbers as text)");
+        continue;
+      }
+      List<String> missing = d.key().stream().filter(k -> schema.getColumn(k).isEmpty()).toList();
+      if (!missing.isEmpty()) {
+        problem(
+            new SqlText("", d.path() + ".key", d.line()),
+            "'"
+                + d.on()
+                + "' has no column "
+                + missing.stream().map(k -> "'" + k + "'").collect(Collectors.joining(", "))
+                + "; its columns: "
+                + String.join(", ", schema.getColumnNames()));
+        continue;
+      }
+      String view = d.name() + "$detector_input";
+      tenv.createTemporaryView(SqlStatements.quote(view), watched);
+      String sql =
+          DetectorInput.select(
+              d, SqlStatements.quote(view), schema.getColumn(CuratedSchema.EVENT_ID).isPresent());
+      Table t = query(new SqlText(sql, at.path(), at.line()));
+      if (t != null) {
+        out.put(
+            d.name(), tenv.toDataStream(t, DetectorInput.ROW_DATA_TYPE.bridgedTo(RowData.class)));
       }
     }
     if (!problems.isEmpty()) {
