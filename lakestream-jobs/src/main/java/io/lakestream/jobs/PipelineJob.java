@@ -79,6 +79,9 @@ public final class PipelineJob {
   /** Network buffer timeout when the pipeline has detectors, see {@link #attachTo}. */
   static final long ALERTING_BUFFER_TIMEOUT_MS = 10;
 
+  /** Longest wait of a raw-topic fetch at the broker when the pipeline has detectors. */
+  public static final int ALERTING_FETCH_WAIT_MS = 20;
+
   private final PipelineConfig cfg;
   private final boolean ingestOnly;
 
@@ -229,6 +232,11 @@ public final class PipelineJob {
   /** The raw topic, read from the pipeline's committed offsets (earliest on a first start). */
   static KafkaSource<RawEvent> rawTopicSource(PipelineConfig cfg) {
     Properties props = new Properties();
+    if (cfg.alerting().enabled()) {
+      // With several partitions per fetch, a fetch can sit at the broker for fetch.max.wait.ms
+      // (500 ms by default) although one of them has data: that was the alert latency's p99.
+      props.put("fetch.max.wait.ms", String.valueOf(ALERTING_FETCH_WAIT_MS));
+    }
     props.putAll(cfg.kafka().properties());
     return KafkaSource.<RawEvent>builder()
         .setBootstrapServers(cfg.kafka().bootstrapServers())

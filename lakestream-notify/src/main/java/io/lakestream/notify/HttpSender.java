@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.LoggerFactory;
 
 /**
  * POSTs bodies to one URL for an HTTP channel and classifies what came back.
@@ -57,7 +58,8 @@ final class HttpSender {
    * Checks the target and prepares a client.
    *
    * @param label the channel for messages, e.g. {@code webhook channel 'ops'}
-   * @throws IllegalArgumentException when the guard refuses the URL or its host does not resolve
+   * @throws IllegalArgumentException when the guard refuses the URL (a host that does not resolve
+   *     yet is only logged: each delivery checks again)
    */
   HttpSender(String label, URI url, Duration timeout, TargetGuard guard) {
     this.url = url;
@@ -69,14 +71,15 @@ final class HttpSender {
     } catch (TargetRefusedException e) {
       throw new IllegalArgumentException(label + ": " + e.getMessage(), e);
     } catch (UnknownHostException e) {
-      throw new IllegalArgumentException(
-          label
-              + ": cannot resolve the host of "
-              + shownUrl
-              + " ("
-              + e.getMessage()
-              + "); check the url and this machine's DNS",
-          e);
+      // Not fatal: DNS may be down for a moment, and a pipeline should not fail to start for it.
+      // Every delivery checks the target again and retries while the host does not resolve.
+      LoggerFactory.getLogger(HttpSender.class)
+          .warn(
+              "{}: cannot resolve the host of {} ({}) now; deliveries will try again. Check the"
+                  + " url and this machine's DNS if it persists.",
+              label,
+              shownUrl,
+              e.getMessage());
     }
     this.client =
         HttpClient.newBuilder()

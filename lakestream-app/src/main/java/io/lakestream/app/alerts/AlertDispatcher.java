@@ -4,6 +4,7 @@ import io.lakestream.api.alert.AlertEvent;
 import io.lakestream.api.alert.AlertJson;
 import io.lakestream.api.config.NotifyChannelConfig;
 import io.lakestream.api.config.PipelineConfig;
+import io.lakestream.jobs.PipelineJob;
 import io.lakestream.notify.ChannelConfig;
 import io.lakestream.notify.ChannelStats;
 import io.lakestream.notify.DeliveryOutcome;
@@ -51,6 +52,7 @@ public final class AlertDispatcher implements AutoCloseable {
   private final Thread thread;
   private final Map<String, AtomicInteger> pendingByAlert = new ConcurrentHashMap<>();
   private final Map<TopicPartition, ArrayDeque<InFlight>> inFlight = new HashMap<>();
+  private final java.util.Set<String> submitted = new java.util.HashSet<>();
   private volatile boolean running = true;
 
   private record InFlight(long offset, String alertId, String key) {}
@@ -74,6 +76,9 @@ public final class AlertDispatcher implements AutoCloseable {
       throw e;
     }
     Properties p = new Properties();
+    p.put(
+        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
+        String.valueOf(PipelineJob.ALERTING_FETCH_WAIT_MS));
     p.putAll(cfg.kafka().properties());
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.kafka().bootstrapServers());
     p.put(ConsumerConfig.GROUP_ID_CONFIG, consumerGroup(cfg));
@@ -147,7 +152,7 @@ public final class AlertDispatcher implements AutoCloseable {
       return;
     }
     String key = alert.alertId() + " " + alert.status().name().toLowerCase(java.util.Locale.ROOT);
-    if (journal.notified(key)) {
+    if (journal.notified(key) || submitted.contains(key)) {
       LOG.debug("Alert {} was notified before; not sending it again", key);
       inFlight
           .computeIfAbsent(tp, k -> new ArrayDeque<>())
@@ -162,6 +167,7 @@ public final class AlertDispatcher implements AutoCloseable {
         .computeIfAbsent(tp, k -> new ArrayDeque<>())
         .add(new InFlight(r.offset(), alert.alertId(), key));
     if (takers > 0) {
+      submitted.add(key);
       notifier.submit(alert);
     }
   }
@@ -172,6 +178,9 @@ public final class AlertDispatcher implements AutoCloseable {
       return;
     }
     journal.record(o);
+    if (o.error() != null && o.error().startsWith("notifier closed")) {
+      return; // not finished: its offset stays uncommitted, so the next start sends it again
+    }
     AtomicInteger left = pendingByAlert.get(o.alertId());
     if (left != null && left.decrementAndGet() <= 0) {
       pendingByAlert.remove(o.alertId(), left);
@@ -189,6 +198,7 @@ public final class AlertDispatcher implements AutoCloseable {
         InFlight done = q.poll();
         if (done.key() != null) {
           journal.markNotified(done.key());
+          submitted.remove(done.key());
         }
         next = done.offset() + 1;
       }

@@ -30,12 +30,22 @@ public final class SensorReadings {
 
   /** Appends reading {@code n} as one JSON line (with a trailing newline) to {@code sb}. */
   public void appendLine(long n, StringBuilder sb) {
+    appendLine(n, sb, true);
+  }
+
+  /**
+   * Appends reading {@code n}; without its id, the gateway gives each posting of it a new one (so a
+   * body can be posted again as new readings).
+   */
+  public void appendLine(long n, StringBuilder sb, boolean withId) {
     SplittableRandom r = new SplittableRandom(n * 0x9E3779B97F4A7C15L);
     int device = (int) (n % devices);
     long ts = baseMillis + n; // one reading per millisecond across the fleet
-    sb.append("{\"id\":\"")
-        .append(id(n))
-        .append("\",\"device_id\":\"")
+    sb.append('{');
+    if (withId) {
+      sb.append("\"id\":\"").append(id(n)).append("\",");
+    }
+    sb.append("\"device_id\":\"")
         .append(deviceId(device))
         .append("\",\"site\":\"")
         .append(SITES[device % SITES.length])

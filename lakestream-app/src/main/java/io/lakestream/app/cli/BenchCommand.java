@@ -1,6 +1,7 @@
 package io.lakestream.app.cli;
 
 import io.lakestream.api.config.PipelineConfig;
+import io.lakestream.app.bench.AlertBench;
 import io.lakestream.app.bench.BenchClient;
 import io.lakestream.app.bench.ProcessStats;
 import io.lakestream.app.bench.ProcessingBench;
@@ -88,6 +89,22 @@ final class BenchCommand implements Callable<Integer> {
   boolean full;
 
   @Option(
+      names = "--alerts",
+      description =
+          "Measure alert latency instead: from the HTTP acknowledgement of an anomalous reading to"
+              + " the webhook request arriving, while --rate events/s (default 50,000) of"
+              + " background readings flow through the file's sensors source with a threshold"
+              + " detector. Each detector type's cost per event and per key: 'lakestream detect --cost'.")
+  boolean alerts;
+
+  @Option(
+      names = "--duration",
+      paramLabel = "SECONDS",
+      description =
+          "With --alerts: how long to send probes under load (default: ${DEFAULT-VALUE}).")
+  int durationSeconds = 30;
+
+  @Option(
       names = "--stage",
       paramLabel = "STAGE",
       description =
@@ -119,6 +136,30 @@ final class BenchCommand implements Callable<Integer> {
     PipelineConfig cfg = loaded.get();
     if (full) {
       return runFull(cfg, dataDir);
+    }
+    if (alerts) {
+      try {
+        if (checkpointSeconds != null) {
+          cfg = cfg.withCheckpointInterval(Duration.ofMillis((long) (checkpointSeconds * 1000)));
+        }
+        boolean ok =
+            new AlertBench(System.out)
+                .run(
+                    cfg,
+                    dataDir,
+                    rate == null ? 50_000 : rate,
+                    Duration.ofSeconds(durationSeconds),
+                    Duration.ofMillis(250));
+        printPeakRss();
+        return ok ? 0 : 1;
+      } catch (IllegalArgumentException e) {
+        System.err.println("error: " + e.getMessage());
+        return 2;
+      } finally {
+        if (!keep) {
+          EmbeddedLakestream.deleteTree(dataDir);
+        }
+      }
     }
     if (!"all".equals(stage)) {
       System.err.println("error: --stage goes with --full");
@@ -158,6 +199,14 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
+  private static void printPeakRss() {
+    long rss = ProcessStats.peakRssKb();
+    System.out.printf(
+        Locale.ROOT,
+        "  peak RSS             %s%n",
+        rss < 0 ? "unknown" : String.format(Locale.ROOT, "%,d MB", rss / 1024));
+  }
+
   private int runFull(PipelineConfig loaded, Path dataDir) throws Exception {
     ProcessingBench.Stage replayStage;
     try {
@@ -194,11 +243,7 @@ final class BenchCommand implements Callable<Integer> {
       System.out.printf(
           Locale.ROOT, "bench: stack up in %.2f s%n", (System.nanoTime() - startNanos) / 1e9);
       boolean ok = new ProcessingBench(System.out, profile, replayStage).run(ls, events, batch);
-      long rss = ProcessStats.peakRssKb();
-      System.out.printf(
-          Locale.ROOT,
-          "  peak RSS             %s%n",
-          rss < 0 ? "unknown" : String.format(Locale.ROOT, "%,d MB", rss / 1024));
+      printPeakRss();
       return ok ? 0 : 1;
     } finally {
       if (!keep) {

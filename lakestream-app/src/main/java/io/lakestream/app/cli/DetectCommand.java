@@ -49,6 +49,7 @@ import picocli.CommandLine.Option;
       "  lakestream detect --input temps.csv --time-column ts --value-column temperature \\",
       "      -p pipeline.yaml --detector odd_temperature",
       "  lakestream detect --evaluate       # precision, recall and delay on synthetic series",
+      "  lakestream detect --cost           # µs per point and bytes per key of each type",
       ""
     })
 final class DetectCommand implements Callable<Integer> {
@@ -131,11 +132,19 @@ final class DetectCommand implements Callable<Integer> {
   @Option(
       names = "--evaluate",
       description =
-          "Instead of scoring a file: run every detector type with its defaults over the shipped"
+          "Instead of scoring a file: run rate_of_change, robust (plain and with daily"
+              + " seasonality) and rcf with their defaults over the shipped"
               + " synthetic labelled series (spikes, level shifts, trend and variance changes,"
               + " broken seasonality, clean series) and print precision, recall, mean detection"
               + " delay and false alerts per day.")
   boolean evaluate;
+
+  @Option(
+      names = "--cost",
+      description =
+          "Instead of scoring a file: measure each detector type's CPU time per point and its"
+              + " memory per key (heap and saved state) on this machine.")
+  boolean cost;
 
   @Option(
       names = "--seeds",
@@ -147,6 +156,11 @@ final class DetectCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     if (evaluate) {
       System.out.print(Evaluation.report(Math.max(1, seeds)));
+      return 0;
+    }
+    if (cost) {
+      System.out.println("Detector cost per key, after JIT warm-up:");
+      System.out.print(io.lakestream.detect.eval.DetectorCost.report());
       return 0;
     }
     if (input == null) {

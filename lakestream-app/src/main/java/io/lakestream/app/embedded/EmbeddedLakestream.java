@@ -27,8 +27,10 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -201,6 +203,10 @@ public final class EmbeddedLakestream implements AutoCloseable {
       BiConsumer<StreamExecutionEnvironment, PipelineConfig> attach) {
     Configuration conf = new Configuration();
     conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+    // Every detector, aggregation and join adds network channels; the mini cluster's default of
+    // 64 MB runs out with the bundled example and its detectors.
+    conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.ofMebiBytes(128));
+    conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.ofMebiBytes(128));
     conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
     conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, points.checkpointDir().toUri().toString());
     conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, points.savepointDir().toUri().toString());
@@ -211,6 +217,9 @@ public final class EmbeddedLakestream implements AutoCloseable {
     restore.ifPresent(
         p -> {
           conf.set(StateRecoveryOptions.SAVEPOINT_PATH, p.toUri().toString());
+          // Removing a detector, aggregation, join or source removes its operators; their saved
+          // state (models, open windows) is then dropped instead of refusing to start.
+          conf.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, true);
           LOG.info("Resuming the job from {}", p);
         });
     StreamExecutionEnvironment env =

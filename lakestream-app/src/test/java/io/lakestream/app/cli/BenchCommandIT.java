@@ -52,6 +52,28 @@ class BenchCommandIT {
   }
 
   @Test
+  void theAlertBenchGetsEveryProbesAlertUnderLoad(@TempDir Path dir) {
+    int code =
+        Main.run(
+            "bench",
+            "-p",
+            PIPELINE,
+            "-d",
+            dir.resolve("data").toString(),
+            "--alerts",
+            "--rate",
+            "1000",
+            "--duration",
+            "5");
+
+    assertThat(code).as(console.out() + console.err()).isZero();
+    assertThat(console.out())
+        .contains("bench results (--alerts: HTTP ack of an anomalous event → webhook request)")
+        .containsPattern("probes +([1-9][0-9]*) sent, \\1 alerts arrived")
+        .containsPattern("ack → webhook +p50 [0-9]+ ms, p90 [0-9]+ ms, p99 [0-9]+ ms");
+  }
+
+  @Test
   void anUnknownStageOrAStageWithoutFullIsRefused(@TempDir Path dir) {
     assertThat(Main.run("bench", "-p", PIPELINE, "-d", dir.toString(), "--full", "--stage", "x"))
         .isEqualTo(2);

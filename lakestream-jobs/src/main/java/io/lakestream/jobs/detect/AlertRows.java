@@ -131,7 +131,10 @@ public final class AlertRows {
     if (v == Math.rint(v) && Math.abs(v) < 1e15) {
       return String.valueOf((long) v);
     }
-    return String.format(Locale.ROOT, "%.4g", v);
+    // Four significant digits without trailing zeros: 78.4, 0.12, 1.235e+06.
+    return new java.math.BigDecimal(String.format(Locale.ROOT, "%.4g", v))
+        .stripTrailingZeros()
+        .toPlainString();
   }
 
   private static Double finite(double v) {

@@ -49,11 +49,9 @@ public final class DetectorFunction extends KeyedProcessFunction<String, RowData
   }
 
   /** Name of the keyed state holding the models: changes whenever the settings change. */
-  static String stateName(DetectorKind kind, AlertLifecycle.Params lifecycle) {
-    return "model-"
-        + kind.type()
-        + "-"
-        + Integer.toHexString((kind.toString() + "|" + lifecycle.toString()).hashCode());
+  static String stateName(DetectorConfig d, DetectorKind kind, AlertLifecycle.Params lifecycle) {
+    String identity = d.on() + "|" + d.field() + "|" + d.key() + "|" + kind + "|" + lifecycle;
+    return "model-" + kind.type() + "-" + Integer.toHexString(identity.hashCode());
   }
 
   @Override
@@ -61,7 +59,7 @@ public final class DetectorFunction extends KeyedProcessFunction<String, RowData
     serializer = new ModelStateSerializer(kind, lifecycle);
     models =
         getRuntimeContext()
-            .getState(new ValueStateDescriptor<>(stateName(kind, lifecycle), serializer));
+            .getState(new ValueStateDescriptor<>(stateName(config, kind, lifecycle), serializer));
     MetricGroup g = getRuntimeContext().getMetricGroup().addGroup("detector", config.name());
     points = g.counter("lakestream_detector_points");
     anomalous = g.counter("lakestream_detector_anomalous_points");
@@ -102,6 +100,17 @@ public final class DetectorFunction extends KeyedProcessFunction<String, RowData
         opened.inc();
       } else {
         resolved.inc();
+      }
+      if (change.eventTimeMillis() == t && t != time) {
+        // Scored at the newest time of its key (it came out of order); report its own time.
+        change =
+            new AlertLifecycle.Transition(
+                change.kind(),
+                change.incidentStartMillis(),
+                change.sequence(),
+                change.score(),
+                time,
+                change.eventIds());
       }
       out.collect(AlertRows.row(pipeline, config, key, change, System.currentTimeMillis()));
     }

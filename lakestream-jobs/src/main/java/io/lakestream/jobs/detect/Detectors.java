@@ -41,6 +41,9 @@ public final class Detectors {
         case Threshold.TYPE -> new Threshold((Double) p.get("above"), (Double) p.get("below"));
         case RateOfChange.TYPE -> {
           RateOfChange def = RateOfChange.defaults();
+          if (!p.containsKey("max_change")) {
+            yield def; // the library's own default: a change of more than 20% within a minute
+          }
           yield new RateOfChange(
               (Double) p.getOrDefault("max_change", def.maxChange()),
               (Duration) p.getOrDefault("per", def.per()),

@@ -183,16 +183,56 @@ class DetectorFunctionTest {
   }
 
   @Test
-  void changedSettingsStartFreshModelsUnderAnotherStateName() {
-    var a = Detectors.kindOf(detector("robust", Map.of("window", 30)));
-    var b = Detectors.kindOf(detector("robust", Map.of("window", 40)));
-    var life = Detectors.lifecycleOf(detector("robust", Map.of()));
-    assertThat(DetectorFunction.stateName(a, life))
-        .isEqualTo(
-            DetectorFunction.stateName(
-                Detectors.kindOf(detector("robust", Map.of("window", 30))), life))
-        .isNotEqualTo(DetectorFunction.stateName(b, life))
+  void changedSettingsOrInputStartFreshModelsUnderAnotherStateName() {
+    DetectorConfig a = detector("robust", Map.of("window", 30));
+    DetectorConfig b = detector("robust", Map.of("window", 40));
+    DetectorConfig otherField =
+        new DetectorConfig(
+            a.name(),
+            a.on(),
+            false,
+            "humidity",
+            a.key(),
+            a.type(),
+            a.params(),
+            a.severity(),
+            a.cooldown(),
+            a.resolveAfter(),
+            a.resolveQuiet(),
+            a.path(),
+            a.line());
+    var life = Detectors.lifecycleOf(a);
+    String name = DetectorFunction.stateName(a, Detectors.kindOf(a), life);
+    assertThat(name)
+        .isEqualTo(DetectorFunction.stateName(a, Detectors.kindOf(a), life))
+        .isNotEqualTo(DetectorFunction.stateName(b, Detectors.kindOf(b), life))
+        .isNotEqualTo(DetectorFunction.stateName(otherField, Detectors.kindOf(a), life))
         .startsWith("model-robust-");
+  }
+
+  @Test
+  void anOutOfOrderPointIsScoredInOrderButReportedAtItsOwnTime() throws Exception {
+    try (var h = harness(detector("threshold", Map.of("above", 80.0)))) {
+      h.processElement(new StreamRecord<>(point("dev-1", 20, T0 + 60_000, "a")));
+      h.processElement(new StreamRecord<>(point("dev-1", 90, T0, "late")));
+      assertThat(alerts(h))
+          .singleElement()
+          .satisfies(
+              a -> {
+                assertThat(a.eventTimeMillis()).isEqualTo(T0);
+                assertThat(a.eventIds()).containsExactly("late");
+              });
+    }
+  }
+
+  @Test
+  void rateOfChangeWithoutMaxChangeTakesTheLibrarysRelativeDefault() {
+    assertThat(Detectors.kindOf(detector("rate_of_change", Map.of())))
+        .isEqualTo(io.lakestream.detect.RateOfChange.defaults());
+    assertThat(Detectors.kindOf(detector("rate_of_change", Map.of("max_change", 5.0))))
+        .isEqualTo(
+            new io.lakestream.detect.RateOfChange(
+                5.0, io.lakestream.detect.RateOfChange.defaults().per(), false));
   }
 
   @Test
