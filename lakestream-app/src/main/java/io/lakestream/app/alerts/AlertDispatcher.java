@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -50,7 +49,10 @@ public final class AlertDispatcher implements AutoCloseable {
   private final Notifier notifier;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Thread thread;
-  private final Map<String, AtomicInteger> pendingByAlert = new ConcurrentHashMap<>();
+
+  /** Deliveries not yet finished, by alert id; changed only through atomic per-key updates. */
+  private final Map<String, Integer> pendingByAlert = new ConcurrentHashMap<>();
+
   private final Map<TopicPartition, ArrayDeque<InFlight>> inFlight = new HashMap<>();
   private final java.util.Set<String> submitted = new java.util.HashSet<>();
   private volatile boolean running = true;
@@ -161,7 +163,7 @@ public final class AlertDispatcher implements AutoCloseable {
     }
     int takers = (int) channels.stream().filter(c -> c.accepts(alert)).count();
     if (takers > 0) {
-      pendingByAlert.computeIfAbsent(alert.alertId(), k -> new AtomicInteger()).addAndGet(takers);
+      pendingByAlert.merge(alert.alertId(), takers, Integer::sum);
     }
     inFlight
         .computeIfAbsent(tp, k -> new ArrayDeque<>())
@@ -181,10 +183,7 @@ public final class AlertDispatcher implements AutoCloseable {
     if (o.error() != null && o.error().startsWith("notifier closed")) {
       return; // not finished: its offset stays uncommitted, so the next start sends it again
     }
-    AtomicInteger left = pendingByAlert.get(o.alertId());
-    if (left != null && left.decrementAndGet() <= 0) {
-      pendingByAlert.remove(o.alertId(), left);
-    }
+    pendingByAlert.computeIfPresent(o.alertId(), (id, left) -> left <= 1 ? null : left - 1);
   }
 
   /** Commits, per partition, past every alert whose deliveries are all finished. */
