@@ -102,7 +102,7 @@ final class BenchCommand implements Callable<Integer> {
       paramLabel = "SECONDS",
       description =
           "With --alerts: how long to send probes under load (default: ${DEFAULT-VALUE}).")
-  int durationSeconds = 30;
+  int durationSeconds = 60;
 
   @Option(
       names = "--stage",

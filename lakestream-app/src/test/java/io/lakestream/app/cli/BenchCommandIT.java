@@ -64,7 +64,9 @@ class BenchCommandIT {
             "--rate",
             "1000",
             "--duration",
-            "5");
+            "5",
+            "--checkpoint-interval",
+            "1");
 
     assertThat(code).as(console.out() + console.err()).isZero();
     assertThat(console.out())
