@@ -27,6 +27,17 @@ public record DeliveryOutcome(
     String error,
     long elapsedMillis) {
 
+  /** How the reason of a delivery the notifier's close cut short (or refused) begins. */
+  static final String CLOSED_PREFIX = "notifier closed";
+
+  /**
+   * Whether the delivery failed only because the notifier closed before it could finish, rather
+   * than because of the target: a caller that keeps its own record can try it again later.
+   */
+  public boolean abandonedAtClose() {
+    return status == Status.FAILED && error != null && error.startsWith(CLOSED_PREFIX);
+  }
+
   /** Where a delivery stands. */
   public enum Status {
     /** The receiver accepted the alert (HTTP 2xx; for the log channel: the line was written). */

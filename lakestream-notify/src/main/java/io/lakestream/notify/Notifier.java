@@ -406,7 +406,8 @@ public final class Notifier implements AutoCloseable {
             d,
             DeliveryOutcome.Status.FAILED,
             0,
-            "notifier closed: still pending after waiting "
+            DeliveryOutcome.CLOSED_PREFIX
+                + ": still pending after waiting "
                 + HttpSender.human(timeout)
                 + " ("
                 + d.attempts.get()
@@ -427,7 +428,10 @@ public final class Notifier implements AutoCloseable {
     }
 
     private String closedReason() {
-      return "notifier closed: channel '" + channel.name() + "' no longer takes alerts";
+      return DeliveryOutcome.CLOSED_PREFIX
+          + ": channel '"
+          + channel.name()
+          + "' no longer takes alerts";
     }
 
     private DeliveryOutcome outcome(

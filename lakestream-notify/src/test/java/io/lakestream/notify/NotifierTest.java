@@ -82,6 +82,10 @@ class NotifierTest {
       assertThat(recorder.finals("stuck"))
           .filteredOn(o -> o.error().startsWith("notifier closed"))
           .hasSize(1000);
+      assertThat(recorder.finals("stuck"))
+          .filteredOn(DeliveryOutcome::abandonedAtClose)
+          .hasSize(1000);
+      assertThat(recorder.finals("fine")).noneMatch(DeliveryOutcome::abandonedAtClose);
       assertThat(notifier.stats().get("stuck")).isEqualTo(new ChannelStats(0, 1001, 0, 0));
       assertThat(notifier.stats().get("fine")).isEqualTo(new ChannelStats(1001, 0, 0, 0));
     }
@@ -163,6 +167,7 @@ class NotifierTest {
       assertThat(recorder.finals()).hasSize(6);
       assertThat(recorder.finals().get(5).status()).isEqualTo(Status.FAILED);
       assertThat(recorder.finals().get(5).error()).startsWith("notifier closed");
+      assertThat(recorder.finals().get(5).abandonedAtClose()).isTrue();
       assertThat(notifier.close(Duration.ofSeconds(1))).isTrue(); // idempotent
     }
   }

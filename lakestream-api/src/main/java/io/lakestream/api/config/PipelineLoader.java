@@ -1720,16 +1720,7 @@ public final class PipelineLoader {
     boolean ok = validName(entry, "detector", "alerts and metrics carry it");
     // Which keys are allowed depends on the type, so read the type before checking the keys.
     String type = DEFAULT_DETECTOR_TYPE;
-    Scalar typeScalar = null;
-    if (entry.value() instanceof MappingNode mn) {
-      for (var t : mn.getValue()) {
-        if (t.getKeyNode() instanceof ScalarNode k
-            && k.getValue().equals("type")
-            && t.getValueNode() instanceof ScalarNode v) {
-          typeScalar = new Scalar(v.getValue(), v, YamlReader.child(entry.path(), "type"));
-        }
-      }
-    }
+    Scalar typeScalar = typeBeforeKeys(entry);
     if (typeScalar != null) {
       if (DETECTOR_PARAMS.containsKey(typeScalar.text())) {
         type = typeScalar.text();
@@ -1920,6 +1911,24 @@ public final class PipelineLoader {
     return out;
   }
 
+  /**
+   * The plain {@code type:} value of a named entry, read before its keys are checked because the
+   * allowed keys depend on it; null when absent or not plain text (then the key check reports it).
+   */
+  private static Scalar typeBeforeKeys(YamlMap.Entry entry) {
+    Scalar type = null;
+    if (entry.value() instanceof MappingNode mn) {
+      for (var t : mn.getValue()) {
+        if (t.getKeyNode() instanceof ScalarNode k
+            && k.getValue().equals("type")
+            && t.getValueNode() instanceof ScalarNode v) {
+          type = new Scalar(v.getValue(), v, YamlReader.child(entry.path(), "type"));
+        }
+      }
+    }
+    return type;
+  }
+
   /** A detector setting's value, or null (reported). */
   private Object param(Scalar s, ParamKind kind) {
     String t = s.text().strip();
@@ -1995,16 +2004,8 @@ public final class PipelineLoader {
 
   private NotifyChannelConfig channel(YamlMap.Entry entry, Set<String> detectors) {
     NotifyChannelConfig.Type type = null;
-    Scalar typeScalar = null;
-    if (entry.value() instanceof MappingNode mn) {
-      for (var t : mn.getValue()) {
-        if (t.getKeyNode() instanceof ScalarNode k
-            && k.getValue().equals("type")
-            && t.getValueNode() instanceof ScalarNode v) {
-          typeScalar = new Scalar(v.getValue(), v, YamlReader.child(entry.path(), "type"));
-        }
-      }
-    }
+    // Which keys are allowed depends on the type, so read the type before checking the keys.
+    Scalar typeScalar = typeBeforeKeys(entry);
     if (typeScalar != null) {
       type =
           choice(

@@ -148,30 +148,32 @@ public final class AlertDispatcher implements AutoCloseable {
           r.partition(),
           r.offset(),
           e.getMessage());
-      inFlight
-          .computeIfAbsent(tp, k -> new ArrayDeque<>())
-          .add(new InFlight(r.offset(), null, null));
+      track(tp, r.offset(), null, null);
       return;
     }
     String key = alert.alertId() + " " + alert.status().name().toLowerCase(java.util.Locale.ROOT);
     if (journal.notified(key) || submitted.contains(key)) {
       LOG.debug("Alert {} was notified before; not sending it again", key);
-      inFlight
-          .computeIfAbsent(tp, k -> new ArrayDeque<>())
-          .add(new InFlight(r.offset(), null, null));
+      track(tp, r.offset(), null, null);
       return;
     }
     int takers = (int) channels.stream().filter(c -> c.accepts(alert)).count();
     if (takers > 0) {
       pendingByAlert.merge(alert.alertId(), takers, Integer::sum);
     }
-    inFlight
-        .computeIfAbsent(tp, k -> new ArrayDeque<>())
-        .add(new InFlight(r.offset(), alert.alertId(), key));
+    track(tp, r.offset(), alert.alertId(), key);
     if (takers > 0) {
       submitted.add(key);
       notifier.submit(alert);
     }
+  }
+
+  /**
+   * Queues a record's offset for commit: at once when {@code alertId} is null (nothing to send),
+   * else once that alert's deliveries are finished.
+   */
+  private void track(TopicPartition tp, long offset, String alertId, String key) {
+    inFlight.computeIfAbsent(tp, k -> new ArrayDeque<>()).add(new InFlight(offset, alertId, key));
   }
 
   /** Called by the notifier for every outcome, on its threads. */
@@ -180,7 +182,7 @@ public final class AlertDispatcher implements AutoCloseable {
       return;
     }
     journal.record(o);
-    if (o.error() != null && o.error().startsWith("notifier closed")) {
+    if (o.abandonedAtClose()) {
       return; // not finished: its offset stays uncommitted, so the next start sends it again
     }
     pendingByAlert.computeIfPresent(o.alertId(), (id, left) -> left <= 1 ? null : left - 1);
