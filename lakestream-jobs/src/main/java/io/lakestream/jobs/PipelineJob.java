@@ -4,6 +4,7 @@ import io.lakestream.api.config.ColumnType;
 import io.lakestream.api.config.DetectorConfig;
 import io.lakestream.api.config.EnrichConfig;
 import io.lakestream.api.config.EventTimeConfig;
+import io.lakestream.api.config.KafkaSourceSettings;
 import io.lakestream.api.config.PipelineConfig;
 import io.lakestream.api.config.PipelineConfigException;
 import io.lakestream.api.config.ReferenceConfig;
@@ -20,6 +21,7 @@ import io.lakestream.jobs.detect.Detectors;
 import io.lakestream.jobs.enrich.Enricher;
 import io.lakestream.jobs.ingest.RawEvent;
 import io.lakestream.jobs.ingest.RawEventDeserializer;
+import io.lakestream.jobs.ingest.TopicEventDeserializer;
 import io.lakestream.jobs.sink.EnrichedJson;
 import io.lakestream.jobs.sink.EnrichedRecord;
 import io.lakestream.jobs.sink.EnrichedRecordSerializer;
@@ -144,6 +146,17 @@ public final class PipelineJob {
         env.fromSource(
                 rawTopicSource(cfg), WatermarkStrategy.noWatermarks(), "kafka: " + cfg.rawTopic())
             .uid("raw-topic-source");
+    for (SourceConfig s : cfg.sources().values()) {
+      if (s.settings() instanceof KafkaSourceSettings k) {
+        raw =
+            raw.union(
+                env.fromSource(
+                        topicSource(cfg, s, k),
+                        WatermarkStrategy.noWatermarks(),
+                        "kafka: " + k.topic() + " (source " + s.name() + ")")
+                    .uid("kafka-source-" + s.name()));
+      }
+    }
 
     Map<String, CuratedSchema> schemas = ingestOnly ? Map.of() : curatedSchemas();
     SingleOutputStreamOperator<Void> validated =
@@ -246,6 +259,40 @@ public final class PipelineJob {
         .setDeserializer(new RawEventDeserializer())
         .setProperties(props)
         .build();
+  }
+
+  /**
+   * A {@code kafka} source's own topic, read with its own consumer group whose offsets are
+   * committed when a checkpoint completes (so a restart resumes exactly where the lake is).
+   */
+  static KafkaSource<RawEvent> topicSource(
+      PipelineConfig cfg, SourceConfig source, KafkaSourceSettings k) {
+    Properties props = new Properties();
+    if (k.bootstrapServers() == null) {
+      // The pipeline's own cluster: its TLS/SASL settings apply too.
+      props.putAll(cfg.kafka().properties());
+    }
+    props.putAll(k.properties());
+    props.put("commit.offsets.on.checkpoint", "true");
+    OffsetResetStrategy reset =
+        k.startingOffsets().equals("latest")
+            ? OffsetResetStrategy.LATEST
+            : OffsetResetStrategy.EARLIEST;
+    return KafkaSource.<RawEvent>builder()
+        .setBootstrapServers(
+            k.bootstrapServers() == null ? cfg.kafka().bootstrapServers() : k.bootstrapServers())
+        .setTopics(k.topic())
+        .setGroupId(topicConsumerGroup(cfg, source))
+        .setStartingOffsets(OffsetsInitializer.committedOffsets(reset))
+        .setDeserializer(new TopicEventDeserializer(source.name(), source.keyField()))
+        .setProperties(props)
+        .build();
+  }
+
+  /** The consumer group of a {@code kafka} source: its own setting, else one per source. */
+  public static String topicConsumerGroup(PipelineConfig cfg, SourceConfig source) {
+    String group = source.settings(KafkaSourceSettings.class).groupId();
+    return group != null ? group : "lakestream-" + cfg.name() + "-" + source.name();
   }
 
   /** The lake catalog as the job's tasks load it (from settings, on whichever machine). */

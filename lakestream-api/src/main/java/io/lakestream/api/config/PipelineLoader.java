@@ -65,7 +65,8 @@ public final class PipelineLoader {
   public static final String DATA_DIR = "data_dir";
 
   /** Source types this version knows. */
-  public static final List<String> SOURCE_TYPES = List.of("http");
+  public static final List<String> SOURCE_TYPES =
+      List.of("http", "http_lines", "syslog", "fluent", "mqtt", "postgres_cdc", "kafka");
 
   private static final List<String> ROOT_KEYS =
       List.of(
@@ -92,7 +93,19 @@ public final class PipelineLoader {
   private static final List<String> LAKE_KEYS =
       List.of("warehouse", "catalog_uri", "catalog_properties");
   private static final List<String> SOURCE_KEYS =
-      List.of("type", "schema", "key", "event_time", "java_transforms", "enrich", "transform");
+      List.of(
+          "type",
+          "schema",
+          "key",
+          "event_time",
+          "java_transforms",
+          "enrich",
+          "transform",
+          "syslog",
+          "fluent",
+          "mqtt",
+          "postgres_cdc",
+          "kafka");
   private static final List<String> EVENT_TIME_KEYS =
       List.of("field", "format", "out_of_orderness", "allowed_lateness", "idle_timeout");
   private static final List<String> JAVA_TRANSFORM_KEYS = List.of("name", "options");
@@ -481,7 +494,77 @@ public final class PipelineLoader {
         out.put(e.key(), source);
       }
     }
+    sharedListeners(sources, out);
     return out;
+  }
+
+  /**
+   * Checks what sources share: the one embedded MQTT broker (same address and users, no topic
+   * filter claimed twice) and the TCP/UDP ports of the listeners {@code up} opens.
+   */
+  private void sharedListeners(YamlMap sources, Map<String, SourceConfig> out) {
+    MqttSettings first = null;
+    String firstName = null;
+    Map<String, String> filterOwner = new HashMap<>();
+    Map<String, String> ports = new HashMap<>();
+    for (SourceConfig s : out.values()) {
+      YamlMap.Entry at = sources.entry(s.name());
+      List<String> listeners = new ArrayList<>();
+      if (s.settings() instanceof MqttSettings m && !m.clientMode()) {
+        if (first == null) {
+          first = m;
+          firstName = s.name();
+          listeners.add("tcp " + m.host() + ":" + m.port());
+        } else if (!first.host().equals(m.host())
+            || first.port() != m.port()
+            || !first.users().equals(m.users())) {
+          reader.report(
+              at.path(),
+              at.keyNode(),
+              "sources "
+                  + firstName
+                  + " and "
+                  + s.name()
+                  + " use the one embedded MQTT broker but give it different host, port or"
+                  + " users; write the same values in both");
+        }
+        for (String f : m.topics()) {
+          String owner = filterOwner.putIfAbsent(f, s.name());
+          if (owner != null) {
+            reader.report(
+                at.path(),
+                at.keyNode(),
+                "topic filter '"
+                    + f
+                    + "' is also claimed by source "
+                    + owner
+                    + "; each message must belong to one source");
+          }
+        }
+      } else if (s.settings() instanceof SyslogSettings sl) {
+        if (sl.tcpPort() != null) {
+          listeners.add("tcp " + sl.host() + ":" + sl.tcpPort());
+        }
+        if (sl.udpPort() != null) {
+          listeners.add("udp " + sl.host() + ":" + sl.udpPort());
+        }
+      } else if (s.settings() instanceof FluentSettings f) {
+        listeners.add("tcp " + f.host() + ":" + f.port());
+      }
+      for (String l : listeners) {
+        if (l.endsWith(":0")) {
+          continue; // any free port: never collides
+        }
+        String owner =
+            ports.putIfAbsent(l.substring(0, 4) + l.substring(l.lastIndexOf(':')), s.name());
+        if (owner != null) {
+          reader.report(
+              at.path(),
+              at.keyNode(),
+              "listens on " + l + ", which source " + owner + " already uses; pick another port");
+        }
+      }
+    }
   }
 
   private SourceConfig source(YamlMap.Entry entry) {
@@ -525,6 +608,10 @@ public final class PipelineLoader {
     boolean transformed = isNonEmptyList(src.entry("java_transforms"));
     List<EnrichConfig> enrich =
         enrich(src, key == null ? null : key.text(), schema, schemaRef, transformed);
+    SourceSettings settings =
+        type == null ? null : new SourceSettingsReader(reader).read(name, type.text(), src);
+    boolean needsSettings =
+        SourceSettingsReader.BLOCK_OF_TYPE.containsKey(type == null ? "" : type.text());
     SqlText transform = null;
     Scalar sql = nonBlank(src, "transform", "transform: SELECT * FROM " + name);
     if (sql != null) {
@@ -537,7 +624,8 @@ public final class PipelineLoader {
         || key == null
         || eventTime == null
         || javaTransforms == null
-        || enrich == null) {
+        || enrich == null
+        || (needsSettings && settings == null)) {
       return null;
     }
     return new SourceConfig(
@@ -549,7 +637,8 @@ public final class PipelineLoader {
         eventTime,
         javaTransforms,
         enrich,
-        transform);
+        transform,
+        settings);
   }
 
   private EventTimeConfig eventTime(YamlMap src, SchemaFiles.Schema schema, Scalar schemaRef) {

@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param enrich enrichment steps, applied in order after the Java transforms
  * @param transform optional Flink SQL over the source (by its name) whose result is the curated
  *     table; {@code null} keeps every column
+ * @param settings the type-specific block ({@code syslog:}, {@code mqtt:}, ...); {@code null} for
+ *     {@code http} and {@code http_lines}
  */
 public record SourceConfig(
     String name,
@@ -28,7 +30,8 @@ public record SourceConfig(
     EventTimeConfig eventTime,
     List<JavaTransformConfig> javaTransforms,
     List<EnrichConfig> enrich,
-    SqlText transform)
+    SqlText transform,
+    SourceSettings settings)
     implements Serializable {
 
   public SourceConfig {
@@ -39,6 +42,40 @@ public record SourceConfig(
     Objects.requireNonNull(eventTime, "eventTime");
     javaTransforms = List.copyOf(javaTransforms);
     enrich = List.copyOf(enrich);
+  }
+
+  /** An {@code http} source (no type-specific settings). */
+  public SourceConfig(
+      String name,
+      String type,
+      String schemaPath,
+      String schemaJson,
+      String keyField,
+      EventTimeConfig eventTime,
+      List<JavaTransformConfig> javaTransforms,
+      List<EnrichConfig> enrich,
+      SqlText transform) {
+    this(
+        name,
+        type,
+        schemaPath,
+        schemaJson,
+        keyField,
+        eventTime,
+        javaTransforms,
+        enrich,
+        transform,
+        null);
+  }
+
+  /** Whether events reach this source through the HTTP gateway. */
+  public boolean viaHttp() {
+    return type.equals("http") || type.equals("http_lines");
+  }
+
+  /** The settings block, cast to what this source's type uses. */
+  public <T extends SourceSettings> T settings(Class<T> kind) {
+    return kind.cast(settings);
   }
 
   /** A source without processing steps. */

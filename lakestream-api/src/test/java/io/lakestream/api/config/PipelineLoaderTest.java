@@ -568,7 +568,7 @@ class PipelineLoaderTest {
               pipeline: p
               sources:
                 sensors:
-                  type: kafka
+                  type: kafak
                   schema: schemas/sensor.schema.json
                   key: device_id
                   event_time: {field: ts}
@@ -577,7 +577,9 @@ class PipelineLoaderTest {
       assertThat(p.path()).isEqualTo("sources.sensors.type");
       assertThat(p.line()).isEqualTo(4);
       assertThat(p.column()).isEqualTo(11);
-      assertThat(p.message()).isEqualTo("unknown source type 'kafka'. Known types: http");
+      assertThat(p.message())
+          .isEqualTo(
+              "unknown source type 'kafak'; did you mean 'kafka'? Known types: http, http_lines, syslog, fluent, mqtt, postgres_cdc, kafka");
     }
 
     @Test

@@ -320,6 +320,18 @@ public final class HttpGateway implements AutoCloseable {
                 + "'; known sources: "
                 + String.join(", ", pipeline.sources().keySet()));
       }
+      if (!source.config.viaHttp()) {
+        throw new RequestRejected(
+            404,
+            "not_an_http_source",
+            "source '"
+                + name
+                + "' is a "
+                + source.config.type()
+                + " source: send its events over "
+                + source.config.type()
+                + " to the listener 'up' printed, not over HTTP");
+      }
       source.requests.increment();
       try {
         ingestInto(ctx, source);
@@ -340,13 +352,23 @@ public final class HttpGateway implements AutoCloseable {
           "forbidden",
           "API key '" + key.name() + "' may not post to source '" + source.config.name() + "'");
     }
-    BodyFormat format = BodyFormat.of(ctx.header("Content-Type"), ctx.header("Content-Encoding"));
+    // http_lines sources take what log shippers send: one JSON object per line, whatever the
+    // Content-Type says (Fluent Bit's json_lines and Vector's newline framing both label it
+    // differently).
+    BodyFormat format =
+        source.lines
+            ? BodyFormat.NDJSON
+            : BodyFormat.of(ctx.header("Content-Type"), ctx.header("Content-Encoding"));
+    boolean gzip = BodyFormat.gzip(ctx.header("Content-Encoding"));
     HttpServletRequest req = ctx.req();
     long declared = req.getContentLengthLong();
     // Refuse a declared oversize before touching the stream, so an Expect: 100-continue client
     // never even sends the body.
     BodyReader.checkDeclaredLength(declared, gateway.maxBodyBytes());
-    BodyReader.Body body = BodyReader.read(req.getInputStream(), declared, gateway.maxBodyBytes());
+    BodyReader.Body body =
+        gzip
+            ? BodyReader.readGzip(req.getInputStream(), declared, gateway.maxBodyBytes())
+            : BodyReader.read(req.getInputStream(), declared, gateway.maxBodyBytes());
     bytes.add(body.length());
     source.bytes.add(body.length());
 
@@ -498,9 +520,11 @@ public final class HttpGateway implements AutoCloseable {
     final LongAdder accepted = new LongAdder();
     final LongAdder quarantined = new LongAdder();
     final LongAdder rejected = new LongAdder();
+    final boolean lines;
 
     SourceRuntime(SourceConfig config) {
       this.config = config;
+      this.lines = config.type().equals("http_lines");
       this.header =
           new RecordHeader(EventHeaders.SOURCE, config.name().getBytes(StandardCharsets.UTF_8));
     }

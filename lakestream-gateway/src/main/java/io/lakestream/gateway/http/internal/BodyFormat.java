@@ -43,16 +43,7 @@ public enum BodyFormat {
    * @throws RequestRejected 415 for media types, charsets or encodings the gateway cannot read
    */
   public static BodyFormat of(String contentType, String contentEncoding) {
-    if (contentEncoding != null
-        && !contentEncoding.isBlank()
-        && !contentEncoding.trim().equalsIgnoreCase("identity")) {
-      throw new RequestRejected(
-          415,
-          "unsupported_media_type",
-          "Content-Encoding '"
-              + contentEncoding.trim()
-              + "' is not supported; send the body uncompressed");
-    }
+    gzip(contentEncoding);
     if (contentType == null || contentType.isBlank()) {
       return DETECT;
     }
@@ -84,5 +75,29 @@ public enum BodyFormat {
             + mime
             + "' is not supported; send application/json (an object or an array of objects)"
             + " or application/x-ndjson (one object per line)");
+  }
+
+  /**
+   * Whether the body is gzip-compressed ({@code Content-Encoding: gzip}, as Fluent Bit's and
+   * Vector's http outputs send when compression is on).
+   *
+   * @throws RequestRejected 415 for any other encoding
+   */
+  public static boolean gzip(String contentEncoding) {
+    if (contentEncoding == null
+        || contentEncoding.isBlank()
+        || contentEncoding.trim().equalsIgnoreCase("identity")) {
+      return false;
+    }
+    if (contentEncoding.trim().equalsIgnoreCase("gzip")
+        || contentEncoding.trim().equalsIgnoreCase("x-gzip")) {
+      return true;
+    }
+    throw new RequestRejected(
+        415,
+        "unsupported_media_type",
+        "Content-Encoding '"
+            + contentEncoding.trim()
+            + "' is not supported; send the body uncompressed or with gzip");
   }
 }

@@ -95,6 +95,32 @@ public final class BodyReader {
     }
   }
 
+  /**
+   * Reads a gzip-compressed body: the compressed bytes and the decompressed result are each held to
+   * {@code maxBytes}, so a small "gzip bomb" is refused as soon as it inflates past the limit.
+   *
+   * @throws RequestRejected 413 when either exceeds the limit, 400 when it is not valid gzip
+   */
+  public static Body readGzip(InputStream in, long contentLength, long maxBytes) {
+    Body compressed = read(in, contentLength, maxBytes);
+    try {
+      return read(
+          new java.util.zip.GZIPInputStream(
+              new java.io.ByteArrayInputStream(compressed.bytes(), 0, compressed.length())),
+          -1,
+          maxBytes);
+    } catch (IOException e) {
+      throw new RequestRejected(
+          400, "unreadable_body", "the body is not valid gzip: " + e.getMessage());
+    } catch (RequestRejected r) {
+      if (r.status() == 413) {
+        throw tooLarge(maxBytes, "the body decompresses to more");
+      }
+      throw new RequestRejected(
+          400, "unreadable_body", "the body is not valid gzip: " + r.getMessage());
+    }
+  }
+
   private static int effectiveMax(long maxBytes) {
     return (int) Math.min(maxBytes, MAX_ARRAY);
   }

@@ -62,8 +62,12 @@ class HelpersTest {
     }
     assertThatThrownBy(() -> BodyFormat.of("application/json; charset=utf-16", null))
         .isInstanceOf(RequestRejected.class);
-    assertThatThrownBy(() -> BodyFormat.of("application/json", "gzip"))
-        .isInstanceOf(RequestRejected.class);
+    assertThatThrownBy(() -> BodyFormat.of("application/json", "deflate"))
+        .isInstanceOf(RequestRejected.class)
+        .hasMessageContaining("send the body uncompressed or with gzip");
+    assertThat(BodyFormat.gzip("gzip")).isTrue();
+    assertThat(BodyFormat.gzip(" identity ")).isFalse();
+    assertThat(BodyFormat.gzip(null)).isFalse();
   }
 
   @Test
