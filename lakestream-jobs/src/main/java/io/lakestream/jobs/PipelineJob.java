@@ -81,6 +81,9 @@ public final class PipelineJob {
   /** Network buffer timeout when the pipeline has detectors, see {@link #attachTo}. */
   static final long ALERTING_BUFFER_TIMEOUT_MS = 10;
 
+  /** Watermark interval with detectors: window results (and their alerts) come this much sooner. */
+  static final long ALERTING_WATERMARK_INTERVAL_MS = 50;
+
   /** Longest wait of a raw-topic fetch at the broker when the pipeline has detectors. */
   public static final int ALERTING_FETCH_WAIT_MS = 20;
 
@@ -140,6 +143,9 @@ public final class PipelineJob {
       // Flink ships a partly filled network buffer after this long; its default of 100 ms per hop
       // would add up to most of the sub-second alert budget over the job's four hops.
       env.setBufferTimeout(ALERTING_BUFFER_TIMEOUT_MS);
+      // A window detector's alert waits for the watermark to pass the window's end; Flink's
+      // default of one watermark every 200 ms adds up to that much to every such alert.
+      env.getConfig().setAutoWatermarkInterval(ALERTING_WATERMARK_INTERVAL_MS);
     }
 
     DataStream<RawEvent> raw =

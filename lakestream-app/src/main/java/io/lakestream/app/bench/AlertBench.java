@@ -3,6 +3,7 @@ package io.lakestream.app.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import io.lakestream.api.config.AggregationConfig;
 import io.lakestream.api.config.AlertingConfig;
 import io.lakestream.api.config.DetectorConfig;
 import io.lakestream.api.config.EventTimeConfig;
@@ -10,6 +11,7 @@ import io.lakestream.api.config.NotifyChannelConfig;
 import io.lakestream.api.config.PipelineConfig;
 import io.lakestream.api.config.Severity;
 import io.lakestream.api.config.SourceConfig;
+import io.lakestream.api.config.WindowConfig;
 import io.lakestream.app.embedded.EmbeddedLakestream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -41,6 +43,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * the processing backlog of the example's windows and joins ({@code bench --full} measures those).
  * Probes are single readings of a fresh device far above the threshold, posted at a fixed interval
  * on their own connection; each opens one incident.
+ *
+ * <p>With a window ({@code bench --alerts --window 5s}) the detector watches a tumbling window's
+ * maximum instead, the way window-based detectors run: a probe's alert can only come once its
+ * window has closed, so the latency is measured from the close, i.e. from the moment the event time
+ * (kept equal to the wall clock by the background traffic) passed the window's end plus the
+ * source's out-of-orderness. That includes the watermark's own delay (Flink emits watermarks every
+ * 200 ms), which is part of what a user waits for.
  */
 public final class AlertBench {
 
@@ -48,10 +57,24 @@ public final class AlertBench {
   private static final double PROBE_TEMPERATURE = 140;
   private static final double THRESHOLD = 100;
 
-  private final PrintStream out;
+  /** Out-of-orderness of the windowed bench's source: background batches span 0.5 s. */
+  static final Duration WINDOW_OUT_OF_ORDERNESS = Duration.ofSeconds(1);
 
+  private final PrintStream out;
+  private final Duration window;
+
+  /** The per-event benchmark (a threshold on each reading). */
   public AlertBench(PrintStream out) {
+    this(out, null);
+  }
+
+  /**
+   * @param window {@code null} for the per-event benchmark; otherwise the tumbling window whose
+   *     maximum temperature the detector watches
+   */
+  public AlertBench(PrintStream out, Duration window) {
     this.out = out;
+    this.window = window;
   }
 
   /**
@@ -59,6 +82,16 @@ public final class AlertBench {
    * one detector and a webhook to {@code receiverUrl}.
    */
   public static PipelineConfig benchPipeline(PipelineConfig loaded, String receiverUrl) {
+    return benchPipeline(loaded, receiverUrl, null);
+  }
+
+  /**
+   * The lean pipeline; with a {@code window}, the detector watches {@code
+   * aggregates.bench_window.max_temperature} of a tumbling window of that size per device, and
+   * event times follow the wall clock (out-of-orderness {@link #WINDOW_OUT_OF_ORDERNESS}).
+   */
+  public static PipelineConfig benchPipeline(
+      PipelineConfig loaded, String receiverUrl, Duration window) {
     SourceConfig s = loaded.sources().get("sensors");
     if (s == null) {
       throw new IllegalArgumentException(
@@ -70,17 +103,31 @@ public final class AlertBench {
         new EventTimeConfig(
             s.eventTime().field(),
             s.eventTime().format(),
-            Duration.ofDays(1),
+            window == null ? Duration.ofDays(1) : WINDOW_OUT_OF_ORDERNESS,
             Duration.ZERO,
             s.eventTime().idleTimeout());
     SourceConfig lean =
         new SourceConfig(s.name(), s.type(), s.schemaPath(), s.schemaJson(), s.keyField(), et);
+    Map<String, AggregationConfig> aggregations =
+        window == null
+            ? Map.of()
+            : Map.of(
+                "bench_window",
+                new AggregationConfig(
+                    "bench_window",
+                    "sensors",
+                    new WindowConfig(WindowConfig.Type.TUMBLE, window, null, null),
+                    List.of(s.keyField()),
+                    Map.of("max_temperature", "MAX(temperature)"),
+                    null,
+                    "aggregations.bench_window",
+                    0));
     DetectorConfig probe =
         new DetectorConfig(
             "bench_probe",
-            "sensors",
-            false,
-            "temperature",
+            window == null ? "sensors" : "bench_window",
+            window != null,
+            window == null ? "temperature" : "max_temperature",
             List.of(s.keyField()),
             "threshold",
             Map.of("above", THRESHOLD),
@@ -116,7 +163,7 @@ public final class AlertBench {
         loaded.lake(),
         Map.of("sensors", lean),
         Map.of(),
-        Map.of(),
+        aggregations,
         Map.of(),
         List.of(),
         new AlertingConfig(Map.of("bench_probe", probe), Map.of("bench_receiver", hook)));
@@ -154,11 +201,14 @@ public final class AlertBench {
         });
     receiver.start();
     String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
-    PipelineConfig cfg = benchPipeline(loaded, url);
+    PipelineConfig cfg = benchPipeline(loaded, url, window);
     out.printf(
         Locale.ROOT,
-        "bench --alerts: probe every %d ms for %d s under %,d events/s of background load;"
+        "bench --alerts: %s; probe every %d ms for %d s under %,d events/s of background load;"
             + " checkpoint every %.1f s; data %s%n",
+        window == null
+            ? "threshold on each reading"
+            : "threshold on the max of a " + window.toSeconds() + " s tumbling window",
         probeEvery.toMillis(),
         duration.toSeconds(),
         rate,
@@ -169,19 +219,32 @@ public final class AlertBench {
         EmbeddedLakestream.start(
             cfg, dataDir, EmbeddedLakestream.Options.defaults().withKafkaPort(0))) {
       String events = ls.gatewayUrl() + "/v1/sources/sensors/events";
+      Background load = new Background(events, rate, window != null);
+      if (window != null) {
+        // Windows close only as event time moves on, and the background traffic is what moves
+        // it: it must flow before the first probe can alert.
+        if (rate <= 0) {
+          throw new IllegalArgumentException(
+              "--window needs background traffic (--rate > 0): it is what closes the windows");
+        }
+        load.start();
+      }
       // Warm-up: JIT, connections, the first checkpoint; these probes are not counted.
       for (int i = 0; i < 20; i++) {
-        probe(probeClient, events, "warmup-" + i);
+        probe(probeClient, events, "warmup-" + i, Instant.now());
         Thread.sleep(100);
       }
-      long warmDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      long warmDeadline =
+          System.nanoTime()
+              + Duration.ofSeconds(60).plus(window == null ? Duration.ZERO : window).toNanos();
       while (arrivals.size() < 20 && System.nanoTime() < warmDeadline) {
         Thread.sleep(100);
       }
       out.printf(Locale.ROOT, "bench: warm-up alerts arrived: %d of 20%n", arrivals.size());
 
-      Background load = new Background(events, rate);
-      load.start();
+      if (window == null) {
+        load.start();
+      }
       // Measure the steady state: the first checkpoints under load are slow once (files, classes
       // and the committer's first commit), which a pipeline meets once per start, not per alert.
       long warmUp = Math.max(2_000, 2 * cfg.checkpointInterval().toMillis() + 2_000);
@@ -189,6 +252,7 @@ public final class AlertBench {
           Locale.ROOT, "bench: background load for %.0f s before measuring%n", warmUp / 1000.0);
       Thread.sleep(warmUp);
       Map<String, Long> acks = new ConcurrentHashMap<>();
+      Map<String, Long> closes = new ConcurrentHashMap<>();
       long cpu0 = ProcessStats.cpuNanos();
       long t0 = System.nanoTime();
       int n = 0;
@@ -199,13 +263,22 @@ public final class AlertBench {
           Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
         }
         String key = "probe-" + n;
-        long ackedAt = probe(probeClient, events, key);
+        Instant ts = Instant.now();
+        long ackedAt = probe(probeClient, events, key, ts);
         acks.put(key, ackedAt);
+        if (window != null) {
+          long size = window.toMillis();
+          long end = Math.floorDiv(ts.toEpochMilli(), size) * size + size;
+          closes.put(key, end + WINDOW_OUT_OF_ORDERNESS.toMillis());
+        }
         n++;
       }
+      // A probe's window closes up to one window after the last probe was sent.
+      long closeWait = window == null ? 0 : window.plus(WINDOW_OUT_OF_ORDERNESS).toMillis();
+      Thread.sleep(closeWait);
       double secs = (System.nanoTime() - t0) / 1e9;
-      long sent = load.stop();
       double cpu = (ProcessStats.cpuNanos() - cpu0) / 1e9;
+      long sent = load.stop();
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (System.nanoTime() < deadline
           && acks.keySet().stream().anyMatch(k -> !arrivals.containsKey(k))) {
@@ -218,19 +291,27 @@ public final class AlertBench {
       for (Map.Entry<String, Long> e : acks.entrySet()) {
         Long at = arrivals.get(e.getKey());
         if (at != null) {
-          latencies.add((at - e.getValue()) / 1e6);
+          // Per-event detectors: from the probe's ack. Window detectors: from its window's close.
+          long from =
+              window == null ? e.getValue() : closes.get(e.getKey()) * 1_000_000 - wallOffset;
+          latencies.add((at - from) / 1e6);
           long detectedNanos = detections.get(e.getKey()) * 1_000_000 - wallOffset;
-          toDetection.add((detectedNanos - e.getValue()) / 1e6);
+          toDetection.add((detectedNanos - from) / 1e6);
         }
       }
       latencies.sort(Double::compare);
       toDetection.sort(Double::compare);
       out.println();
-      out.println("bench results (--alerts: HTTP ack of an anomalous event → webhook request)");
+      String from = window == null ? "ack" : "window close";
+      out.println(
+          window == null
+              ? "bench results (--alerts: HTTP ack of an anomalous event → webhook request)"
+              : "bench results (--alerts --window: close of the window holding an anomalous"
+                  + " event → webhook request)");
       out.printf(
           Locale.ROOT,
           "  background load      %,.0f events/s acknowledged (asked %,d)%n",
-          sent / (secs + warmUp / 1000.0),
+          sent / (secs + closeWait / 1000.0 + warmUp / 1000.0),
           rate);
       out.printf(
           Locale.ROOT,
@@ -240,28 +321,32 @@ public final class AlertBench {
       if (!latencies.isEmpty()) {
         out.printf(
             Locale.ROOT,
-            "  ack → webhook        p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, max %.0f ms%n",
+            "  %-20s p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, max %.0f ms%n",
+            from + " → webhook",
             pct(latencies, 50),
             pct(latencies, 90),
             pct(latencies, 99),
             latencies.get(latencies.size() - 1));
         out.printf(
             Locale.ROOT,
-            "  ack → detection      p50 %.0f ms, p99 %.0f ms (the job's part; the rest is the"
+            "  %-20s p50 %.0f ms, p99 %.0f ms (the job's part; the rest is the"
                 + " alerts topic, the dispatcher and the HTTP request)%n",
+            from + " → detection",
             pct(toDetection, 50),
             pct(toDetection, 99));
       }
       out.printf(
           Locale.ROOT, "  process CPU          %.2f cores during the measurement%n", cpu / secs);
+      java.util.function.ToLongFunction<String> startOf =
+          k -> window == null ? acks.get(k) : closes.get(k) * 1_000_000 - wallOffset;
       List<Map.Entry<String, Long>> slowest =
           acks.entrySet().stream()
               .filter(e -> arrivals.containsKey(e.getKey()))
               .sorted(
                   (x, y) ->
                       Long.compare(
-                          arrivals.get(y.getKey()) - y.getValue(),
-                          arrivals.get(x.getKey()) - x.getValue()))
+                          arrivals.get(y.getKey()) - startOf.applyAsLong(y.getKey()),
+                          arrivals.get(x.getKey()) - startOf.applyAsLong(x.getKey())))
               .limit(5)
               .toList();
       StringBuilder slow = new StringBuilder();
@@ -273,9 +358,16 @@ public final class AlertBench {
                 java.time.LocalTime.ofInstant(
                     Instant.ofEpochMilli((e.getValue() + wallOffset) / 1_000_000),
                     java.time.ZoneId.systemDefault()),
-                (arrivals.get(e.getKey()) - e.getValue()) / 1_000_000));
+                (arrivals.get(e.getKey()) - startOf.applyAsLong(e.getKey())) / 1_000_000));
       }
       out.printf(Locale.ROOT, "  slowest probes       acked at%s%n", slow);
+      if (window != null) {
+        out.printf(
+            Locale.ROOT,
+            "  window close         = window end + %d ms out-of-orderness, in event time, which"
+                + " the background traffic keeps equal to the wall clock%n",
+            WINDOW_OUT_OF_ORDERNESS.toMillis());
+      }
       return latencies.size() == acks.size();
     } finally {
       receiver.stop(0);
@@ -288,13 +380,13 @@ public final class AlertBench {
   }
 
   /** Posts one anomalous reading of a new device; returns the nano time of its 202. */
-  private static long probe(HttpClient http, String url, String device)
+  private static long probe(HttpClient http, String url, String device, Instant ts)
       throws IOException, InterruptedException {
     String body =
         "{\"device_id\":\""
             + device
             + "\",\"site\":\"bench\",\"ts\":\""
-            + Instant.now()
+            + ts
             + "\",\"temperature\":"
             + PROBE_TEMPERATURE
             + "}";
@@ -320,14 +412,20 @@ public final class AlertBench {
     private static final int CONNECTIONS = 4;
     private final String url;
     private final long rate;
+    private final boolean fresh;
     private final List<byte[]> bodies = new ArrayList<>();
     private final AtomicLong acked = new AtomicLong();
     private final ExecutorService pool = Executors.newFixedThreadPool(CONNECTIONS);
     private volatile boolean running = true;
 
-    Background(String url, long rate) {
+    /**
+     * @param fresh give each body event times ending now, so event time follows the wall clock (the
+     *     windowed bench needs that); otherwise reuse a pool of bodies made up front
+     */
+    Background(String url, long rate, boolean fresh) {
       this.url = url;
       this.rate = rate;
+      this.fresh = fresh;
       SensorReadings readings = new SensorReadings("bg", 5000, Instant.now());
       for (int b = 0; b < 64; b++) {
         StringBuilder sb = new StringBuilder(BATCH * 200);
@@ -361,7 +459,7 @@ public final class AlertBench {
                         .header("Content-Type", "application/x-ndjson")
                         .POST(
                             HttpRequest.BodyPublishers.ofByteArray(
-                                bodies.get((int) (k % bodies.size()))))
+                                fresh ? freshBody(k) : bodies.get((int) (k % bodies.size()))))
                         .build();
                 BenchClient.postUntilAccepted(http, req);
                 acked.addAndGet(BATCH);
@@ -370,6 +468,20 @@ public final class AlertBench {
               return null;
             });
       }
+    }
+
+    /** {@code BATCH} readings one millisecond apart, the last one now. */
+    private static byte[] freshBody(long k) {
+      // Reading n is device n % 5000 at base + n ms: offset n so successive bodies cover other
+      // devices, and the base so that the body's times still end now.
+      long offset = (k * BATCH) % 5000;
+      SensorReadings readings =
+          new SensorReadings("bg", 5000, Instant.now().minusMillis(BATCH - 1 + offset));
+      StringBuilder sb = new StringBuilder(BATCH * 200);
+      for (int i = 0; i < BATCH; i++) {
+        readings.appendLine(offset + i, sb, false);
+      }
+      return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** Stops sending; returns the events acknowledged. */
