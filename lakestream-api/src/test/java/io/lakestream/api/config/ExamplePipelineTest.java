@@ -22,6 +22,25 @@ class ExamplePipelineTest {
   @TempDir Path dataDir;
 
   @Test
+  void theCommentedOutSourcesLoadWhenUncommented() throws IOException {
+    String yaml = Files.readString(EXAMPLE.resolve("pipeline.yaml"));
+    int start = yaml.indexOf("  # sensors_mqtt:");
+    int end = yaml.indexOf("\n\n", start);
+    String block = yaml.substring(start, end);
+    String uncommented = block.replace("  # ", "  ").replace("  #\n", "\n");
+    Path copy = EXAMPLE.resolve("pipeline-uncommented.yaml.tmp");
+    try {
+      Files.writeString(copy, yaml.replace(block, uncommented));
+      PipelineConfig cfg = PipelineLoader.load(copy, Map.of("data_dir", dataDir.toString()));
+      assertThat(cfg.sources().get("sensors_mqtt").settings()).isInstanceOf(MqttSettings.class);
+      assertThat(cfg.sources().get("syslog").settings()).isInstanceOf(SyslogSettings.class);
+      assertThat(cfg.sources().get("fluent_logs").settings()).isInstanceOf(FluentSettings.class);
+    } finally {
+      Files.deleteIfExists(copy);
+    }
+  }
+
+  @Test
   void bundledExampleLoads() {
     PipelineConfig cfg =
         PipelineLoader.load(

@@ -1,11 +1,13 @@
 package io.lakestream.app.cli;
 
 import io.lakestream.api.config.PipelineConfig;
+import io.lakestream.api.config.internal.Durations;
 import io.lakestream.app.bench.AlertBench;
 import io.lakestream.app.bench.BenchClient;
 import io.lakestream.app.bench.ProcessStats;
 import io.lakestream.app.bench.ProcessingBench;
 import io.lakestream.app.bench.SensorReadings;
+import io.lakestream.app.bench.SourceBench;
 import io.lakestream.app.embedded.EmbeddedLakestream;
 import io.lakestream.lake.LakeSchemas;
 import java.net.URI;
@@ -98,6 +100,31 @@ final class BenchCommand implements Callable<Integer> {
   boolean alerts;
 
   @Option(
+      names = "--ingest",
+      paramLabel = "PROTOCOL",
+      description =
+          "Measure a non-HTTP source instead: syslog (RFC 5424 over TCP), fluent (Fluentd forward"
+              + " protocol, PackedForward chunks with acks) or mqtt (QoS 1). A load generator in"
+              + " this process sends --events events per run, --runs times, to a stack without its"
+              + " Flink job; prints events/s acknowledged into Kafka, each run and the median."
+              + " Ignores the pipeline file.")
+  String ingest;
+
+  @Option(
+      names = "--runs",
+      description = "With --ingest: measured runs (default: ${DEFAULT-VALUE}).")
+  int runs = 3;
+
+  @Option(
+      names = "--window",
+      paramLabel = "DURATION",
+      description =
+          "With --alerts: measure a window-based detector instead: a threshold on the maximum of a"
+              + " tumbling window of this size (e.g. 5s) per device, timed from the window's close"
+              + " (event time passing its end) to the webhook request.")
+  String window;
+
+  @Option(
       names = "--duration",
       paramLabel = "SECONDS",
       description =
@@ -124,6 +151,9 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (ingest != null) {
+      return runIngest();
+    }
     Path dataDir =
         pipeline.dataDir.equals(Path.of("data"))
             ? Files.createTempDirectory("lakestream-bench-")
@@ -142,8 +172,9 @@ final class BenchCommand implements Callable<Integer> {
         if (checkpointSeconds != null) {
           cfg = cfg.withCheckpointInterval(Duration.ofMillis((long) (checkpointSeconds * 1000)));
         }
+        Duration windowSize = window == null ? null : Durations.parse(window);
         boolean ok =
-            new AlertBench(System.out)
+            new AlertBench(System.out, windowSize)
                 .run(
                     cfg,
                     dataDir,
@@ -195,6 +226,29 @@ final class BenchCommand implements Callable<Integer> {
     } finally {
       if (!keep) {
         EmbeddedLakestream.deleteTree(dataDir);
+      }
+    }
+  }
+
+  private int runIngest() throws Exception {
+    SourceBench.Protocol protocol;
+    try {
+      protocol = SourceBench.Protocol.valueOf(ingest.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      System.err.println("error: --ingest takes syslog, fluent or mqtt, not '" + ingest + "'");
+      return 2;
+    }
+    Path dir =
+        pipeline.dataDir.equals(Path.of("data"))
+            ? Files.createTempDirectory("lakestream-bench-")
+            : pipeline.dataDirAbsolute();
+    try {
+      boolean ok = new SourceBench(System.out).run(protocol, dir, events, Math.max(1, runs));
+      printPeakRss();
+      return ok ? 0 : 1;
+    } finally {
+      if (!keep) {
+        EmbeddedLakestream.deleteTree(dir);
       }
     }
   }

@@ -1,8 +1,11 @@
 package io.lakestream.app.cli;
 
+import io.lakestream.api.config.KafkaSourceSettings;
 import io.lakestream.api.config.PipelineConfig;
 import io.lakestream.api.config.PipelineConfigException;
+import io.lakestream.api.config.SourceConfig;
 import io.lakestream.app.embedded.EmbeddedLakestream;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -116,7 +119,6 @@ final class UpCommand implements Callable<Integer> {
   private static void printBanner(EmbeddedLakestream ls) {
     PipelineConfig c = ls.pipeline();
     String url = ls.gatewayUrl();
-    String firstSource = c.sources().keySet().iterator().next();
     StringBuilder b = new StringBuilder();
     b.append(
         String.format(
@@ -124,10 +126,27 @@ final class UpCommand implements Callable<Integer> {
             c.name(),
             ls.startupMillis() / 1000.0,
             ls.restoredFrom().map(p -> ", resumed from " + p.getFileName()).orElse("")));
+    List<String> httpSources =
+        c.sources().values().stream()
+            .filter(SourceConfig::viaHttp)
+            .map(SourceConfig::name)
+            .toList();
+    String firstSource = httpSources.isEmpty() ? null : httpSources.get(0);
     b.append(
         String.format(
             "  HTTP gateway  %s   POST /v1/sources/{%s}/events%n",
-            url, String.join(",", c.sources().keySet())));
+            url, String.join(",", httpSources)));
+    for (String endpoint : ls.sources().endpoints()) {
+      b.append(String.format("  Source        %s%n", endpoint));
+    }
+    c.sources().values().stream()
+        .filter(s -> s.settings() instanceof KafkaSourceSettings)
+        .forEach(
+            s ->
+                b.append(
+                    String.format(
+                        "  Source        %s: Kafka topic %s (read by the job)%n",
+                        s.name(), s.settings(KafkaSourceSettings.class).topic())));
     b.append(
         String.format(
             "  Kafka         %s   topics %s, %s%n",
@@ -152,11 +171,17 @@ final class UpCommand implements Callable<Integer> {
     }
     b.append(String.format("  Data          %s%n", ls.dataDir()));
     b.append(String.format("%nTry:%n"));
+    if (firstSource != null) {
+      b.append(
+          String.format(
+              "  curl -X POST %s/v1/sources/%s/events --data-binary"
+                  + " @examples/iot/readings.ndjson%n",
+              url, firstSource));
+    }
     b.append(
         String.format(
-            "  curl -X POST %s/v1/sources/%s/events --data-binary @examples/iot/readings.ndjson%n",
-            url, firstSource));
-    b.append(String.format("  ./lakestream sql \"SELECT count(*) FROM raw.%s\"%n", firstSource));
+            "  ./lakestream sql \"SELECT count(*) FROM raw.%s\"%n",
+            firstSource != null ? firstSource : c.sources().keySet().iterator().next()));
     b.append(String.format("%nPress Ctrl-C to stop.%n"));
     System.out.print(b);
     System.out.flush();

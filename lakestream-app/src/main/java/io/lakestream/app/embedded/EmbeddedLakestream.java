@@ -3,6 +3,7 @@ package io.lakestream.app.embedded;
 import io.lakestream.api.config.PipelineConfig;
 import io.lakestream.app.alerts.AlertDispatcher;
 import io.lakestream.gateway.http.HttpGateway;
+import io.lakestream.gateway.ingest.KafkaRawSink;
 import io.lakestream.jobs.PipelineJob;
 import io.lakestream.lake.LakeCatalog;
 import io.lakestream.lake.LakeTables;
@@ -52,9 +53,10 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>{@link #close()} stops in the order that loses nothing: the gateway stops taking requests, the
- * job stops with a savepoint (committing what it holds to the lake), then the broker stops. The
- * next start resumes from that savepoint, or from the newest retained checkpoint after a crash.
+ * <p>{@link #close()} stops in the order that loses nothing: the gateway and the other sources stop
+ * taking data (each waiting for the Kafka acknowledgements still due), the job stops with a
+ * savepoint (committing what it holds to the lake), then the broker stops. The next start resumes
+ * from that savepoint, or from the newest retained checkpoint after a crash.
  */
 public final class EmbeddedLakestream implements AutoCloseable {
 
@@ -87,6 +89,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
   private volatile JobClient job;
   private final Producer<byte[], byte[]> producer;
   private final HttpGateway gateway;
+  private final SourceServers sources;
   private final AlertDispatcher alerts;
   private final RestorePoints restorePoints;
   private final Optional<Path> restoredFrom;
@@ -103,6 +106,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
       JobClient job,
       Producer<byte[], byte[]> producer,
       HttpGateway gateway,
+      SourceServers sources,
       AlertDispatcher alerts,
       RestorePoints restorePoints,
       Optional<Path> restoredFrom,
@@ -115,6 +119,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
     this.job = job;
     this.producer = producer;
     this.gateway = gateway;
+    this.sources = sources;
     this.alerts = alerts;
     this.restorePoints = restorePoints;
     this.restoredFrom = restoredFrom;
@@ -167,6 +172,10 @@ public final class EmbeddedLakestream implements AutoCloseable {
       HttpGateway gateway = HttpGateway.builder().pipeline(cfg).producer(producer).build();
       gateway.start();
       started.add(gateway);
+      SourceServers sources =
+          SourceServers.start(
+              cfg, new KafkaRawSink(producer, cfg.rawTopic()), dataDir.resolve("sources"));
+      started.add(sources);
       return new EmbeddedLakestream(
           lock,
           cfg,
@@ -176,6 +185,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
           job,
           producer,
           gateway,
+          sources,
           alerts,
           points,
           restore,
@@ -395,6 +405,11 @@ public final class EmbeddedLakestream implements AutoCloseable {
     return gateway;
   }
 
+  /** The syslog, Fluentd, MQTT and CDC sources' servers and counters. */
+  public SourceServers sources() {
+    return sources;
+  }
+
   public Optional<Path> restoredFrom() {
     return restoredFrom;
   }
@@ -495,6 +510,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
   /** First step of any stop: no new events come in. */
   private void stopIngest() {
     closeQuietly("HTTP gateway", gateway);
+    closeQuietly("sources", sources);
     closeQuietly("Kafka producer", producer);
   }
 

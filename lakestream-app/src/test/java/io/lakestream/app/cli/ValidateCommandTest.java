@@ -34,7 +34,7 @@ class ValidateCommandTest {
         checkpoint_interval: soon
         sources:
           sensors:
-            type: mqtt
+            type: amqp
             schema: s.json
             key: device_id
             event_time: {field: ts}

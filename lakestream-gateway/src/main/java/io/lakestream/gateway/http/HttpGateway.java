@@ -166,7 +166,11 @@ public final class HttpGateway implements AutoCloseable {
         "Gateway of pipeline '{}' listening on {} (sources: {}; {})",
         pipeline.name(),
         baseUrl(),
-        String.join(", ", pipeline.sources().keySet()),
+        pipeline.sources().values().stream()
+            .filter(SourceConfig::viaHttp)
+            .map(SourceConfig::name)
+            .reduce((a, b) -> a + ", " + b)
+            .orElse("none over HTTP"),
         auth.enabled() ? gateway.apiKeys().size() + " API key(s) required" : "no API keys");
     return this;
   }

@@ -9,7 +9,6 @@ import io.lakestream.api.config.LakeConfig;
 import io.lakestream.api.config.PipelineConfig;
 import io.lakestream.api.config.SourceConfig;
 import io.lakestream.api.config.SyslogSettings;
-import io.lakestream.api.event.EventHeaders;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -166,6 +165,14 @@ class LogShipperTest {
     assertThat(MAPPER.readTree(r.body()).get("error").asText()).isEqualTo("not_an_http_source");
     assertThat(r.body()).contains("source 'sys' is a syslog source");
     assertThat(producer.history()).isEmpty();
-    assertThat(EventHeaders.SOURCE).isEqualTo("ls.source");
+
+    HttpResponse<String> list =
+        http.send(
+            HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/v1/sources")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    var sources = MAPPER.readTree(list.body()).get("sources");
+    assertThat(sources.get(0).get("events_path").asText()).isEqualTo("/v1/sources/logs/events");
+    assertThat(sources.get(1).get("type").asText()).isEqualTo("syslog");
+    assertThat(sources.get(1).has("events_path")).isFalse();
   }
 }

@@ -106,7 +106,8 @@ public final class JsonBodies {
 
   /**
    * {@code {"pipeline":"p","sources":[{"name":"a","type":"http","key_field":"k",
-   * "event_time_field":"ts","event_time_format":"iso8601","events_path":"/v1/sources/a/events"}]}}.
+   * "event_time_field":"ts","event_time_format":"iso8601","events_path":"/v1/sources/a/events"}]}};
+   * sources that do not take events over HTTP (syslog, mqtt, ...) have no {@code events_path}.
    */
   public static byte[] sources(PipelineConfig cfg) {
     return render(
@@ -122,7 +123,9 @@ public final class JsonBodies {
             g.writeStringField("key_field", s.keyField());
             g.writeStringField("event_time_field", s.eventTime().field());
             g.writeStringField("event_time_format", s.eventTime().format().yamlName());
-            g.writeStringField("events_path", "/v1/sources/" + s.name() + "/events");
+            if (s.viaHttp()) {
+              g.writeStringField("events_path", "/v1/sources/" + s.name() + "/events");
+            }
             g.writeEndObject();
           }
           g.writeEndArray();
