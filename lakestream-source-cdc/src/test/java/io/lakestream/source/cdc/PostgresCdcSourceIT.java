@@ -183,9 +183,9 @@ class PostgresCdcSourceIT {
     pg.psql(
         db,
         "INSERT INTO public.items VALUES (2, 'held'); INSERT INTO public.items VALUES (3, 'held');");
-    await()
-        .atMost(WAIT)
-        .until(() -> idsOf(first, "2").size() == 1 && idsOf(first, "3").size() == 1);
+    // Row 3 shares the held batch or waits behind it, depending on how the engine polled the
+    // two transactions: either way it is not acknowledged.
+    await().atMost(WAIT).until(() -> idsOf(first, "2").size() == 1);
     assertThat(first.heldCount()).isPositive();
     a.close();
     a.close(); // idempotent
@@ -196,7 +196,10 @@ class PostgresCdcSourceIT {
     await().atMost(WAIT).until(() -> idsOf(second, "4").size() == 1);
     // the held changes come again, with the ids of their first delivery; the acknowledged one not
     assertThat(idsOf(second, "2")).isEqualTo(idsOf(first, "2"));
-    assertThat(idsOf(second, "3")).isEqualTo(idsOf(first, "3"));
+    assertThat(idsOf(second, "3")).hasSize(1);
+    if (!idsOf(first, "3").isEmpty()) {
+      assertThat(idsOf(second, "3")).isEqualTo(idsOf(first, "3"));
+    }
     assertThat(idsOf(second, "1")).isEmpty();
     b.close();
 
