@@ -6,20 +6,13 @@ import io.lakestream.api.config.PipelineConfig;
 import io.lakestream.api.config.PipelineLoader;
 import io.lakestream.lake.LakeCatalog;
 import io.lakestream.lake.SqlEngine;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,59 +31,13 @@ class UpCommandIT {
 
   @TempDir Path dataDir;
 
-  /** A running {@code up} process and the lines it printed. */
-  private record Up(Process process, BlockingQueue<String> lines, List<String> seen) {
-    String awaitLine(String fragment, Duration timeout) throws InterruptedException {
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (System.nanoTime() < deadline) {
-        String line = lines.poll(200, TimeUnit.MILLISECONDS);
-        if (line != null) {
-          seen.add(line);
-          if (line.contains(fragment)) {
-            return line;
-          }
-        }
-      }
-      throw new AssertionError("no line with '" + fragment + "' within " + timeout + ": " + seen);
-    }
-  }
-
-  private Up start() throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx1g");
-    cmd.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
-    cmd.add("--add-opens=java.base/java.util=ALL-UNNAMED");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add("io.lakestream.app.cli.Main");
-    cmd.addAll(
-        List.of(
-            "up", "-p", PIPELINE, "-d", dataDir.toString(), "--port", "0", "--kafka-port", "0"));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                  lines.add(line);
-                }
-              } catch (java.io.IOException e) {
-                // process gone
-              }
-            });
-    reader.setDaemon(true);
-    reader.start();
-    return new Up(p, lines, new ArrayList<>());
+  private UpProcess start() throws Exception {
+    return UpProcess.start(Path.of(PIPELINE), dataDir);
   }
 
   @Test
   void upServesStopsOnSigtermAndResumes() throws Exception {
-    Up first = start();
+    UpProcess first = start();
     try {
       String banner = first.awaitLine("HTTP gateway", Duration.ofMinutes(2));
       first.awaitLine("Press Ctrl-C to stop.", Duration.ofSeconds(10));
@@ -128,7 +75,7 @@ class UpCommandIT {
           .containsExactly("up-1");
     }
 
-    Up second = start();
+    UpProcess second = start();
     try {
       String resumed = second.awaitLine("is up", Duration.ofMinutes(2));
       assertThat(resumed).contains("resumed from savepoint-");

@@ -49,6 +49,23 @@ public record MqttSettings(
     Objects.requireNonNull(deviceIdField, "deviceIdField");
   }
 
+  /** A copy whose embedded broker accepts {@code more} users too. */
+  public MqttSettings withMoreUsers(List<User> more) {
+    List<User> all = new java.util.ArrayList<>(users);
+    all.addAll(more);
+    return new MqttSettings(
+        topics,
+        deviceIdLevel,
+        deviceIdField,
+        host,
+        port,
+        all,
+        broker,
+        clientId,
+        username,
+        password);
+  }
+
   /** Whether this source subscribes to an external broker instead of the embedded one. */
   public boolean clientMode() {
     return broker != null;

@@ -68,6 +68,21 @@ public record SourceConfig(
         null);
   }
 
+  /** A copy with other type-specific settings. */
+  public SourceConfig withSettings(SourceSettings newSettings) {
+    return new SourceConfig(
+        name,
+        type,
+        schemaPath,
+        schemaJson,
+        keyField,
+        eventTime,
+        javaTransforms,
+        enrich,
+        transform,
+        newSettings);
+  }
+
   /** Whether events reach this source through the HTTP gateway. */
   public boolean viaHttp() {
     return type.equals("http") || type.equals("http_lines");

@@ -25,8 +25,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 import org.msgpack.core.MessageBufferPacker;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessageUnpacker;
@@ -152,18 +150,13 @@ public final class SourceBench {
   }
 
   private static int port(EmbeddedLakestream ls, Protocol p) {
-    String prefix =
-        switch (p) {
-          case SYSLOG -> "syslog tcp";
-          case FLUENT -> "fluent tcp";
-          case MQTT -> "mqtt tcp";
-        };
-    for (String e : ls.sources().endpoints()) {
-      if (e.startsWith(prefix)) {
-        return Integer.parseInt(e.substring(e.lastIndexOf(':') + 1).replaceAll("[^0-9].*", ""));
-      }
-    }
-    throw new IllegalStateException("no '" + prefix + "' endpoint in " + ls.sources().endpoints());
+    return ls.sources()
+        .port(
+            switch (p) {
+              case SYSLOG -> "syslog tcp";
+              case FLUENT -> "fluent tcp";
+              case MQTT -> "mqtt tcp";
+            });
   }
 
   private boolean drive(Protocol p, EmbeddedLakestream ls, int port, long events) throws Exception {
@@ -177,7 +170,14 @@ public final class SourceBench {
   // ---------------------------------------------------------------------------------- syslog
 
   private static boolean syslog(EmbeddedLakestream ls, int port, long events) throws Exception {
-    long before = endOffsets(ls);
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", ls.kafkaBootstrap()))) {
+      return syslog(admin, ls.pipeline().rawTopic(), port, events);
+    }
+  }
+
+  private static boolean syslog(Admin admin, String rawTopic, int port, long events)
+      throws Exception {
+    long before = endOffset(admin, rawTopic);
     int chunkLines = 10_000;
     StringBuilder sb = new StringBuilder(chunkLines * 140);
     for (int i = 0; i < chunkLines; i++) {
@@ -212,7 +212,7 @@ public final class SourceBench {
       o.flush();
     }
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (endOffsets(ls) - before < events) {
+    while (endOffset(admin, rawTopic) - before < events) {
       if (System.nanoTime() > deadline) {
         return false;
       }
@@ -221,17 +221,11 @@ public final class SourceBench {
     return true;
   }
 
-  private static long endOffsets(EmbeddedLakestream ls) throws Exception {
-    String topic = ls.pipeline().rawTopic();
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", ls.kafkaBootstrap()))) {
-      int partitions =
-          admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
-      Map<TopicPartition, OffsetSpec> q = new java.util.HashMap<>();
-      for (int i = 0; i < partitions; i++) {
-        q.put(new TopicPartition(topic, i), OffsetSpec.latest());
-      }
-      return admin.listOffsets(q).all().get().values().stream().mapToLong(o -> o.offset()).sum();
-    }
+  /** Records in the raw topic so far: its partitions' end offsets, summed. */
+  private static long endOffset(Admin admin, String rawTopic) throws Exception {
+    return EmbeddedLakestream.endOffsets(admin, rawTopic).values().stream()
+        .mapToLong(o -> o.offset())
+        .sum();
   }
 
   // --------------------------------------------------------------------------------- forward

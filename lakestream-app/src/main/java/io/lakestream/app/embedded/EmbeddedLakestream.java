@@ -292,24 +292,32 @@ public final class EmbeddedLakestream implements AutoCloseable {
    * takes up to one checkpoint interval; on timeout the stop goes on (nothing is lost either way:
    * unread events stay in Kafka).
    */
+  /** The end offset of each partition of {@code topic}. */
+  public static Map<
+          org.apache.kafka.common.TopicPartition,
+          org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo>
+      endOffsets(Admin admin, String topic) throws Exception {
+    var partitions =
+        admin
+            .describeTopics(List.of(topic))
+            .allTopicNames()
+            .get(10, TimeUnit.SECONDS)
+            .get(topic)
+            .partitions();
+    Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> ends =
+        new java.util.HashMap<>();
+    for (var info : partitions) {
+      ends.put(
+          new org.apache.kafka.common.TopicPartition(topic, info.partition()),
+          org.apache.kafka.clients.admin.OffsetSpec.latest());
+    }
+    return admin.listOffsets(ends).all().get(10, TimeUnit.SECONDS);
+  }
+
   private void awaitConsumed(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     try (Admin admin = admin(cfg)) {
-      var partitions =
-          admin
-              .describeTopics(List.of(cfg.rawTopic()))
-              .allTopicNames()
-              .get(10, TimeUnit.SECONDS)
-              .get(cfg.rawTopic())
-              .partitions();
-      Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> ends =
-          new java.util.HashMap<>();
-      for (var info : partitions) {
-        ends.put(
-            new org.apache.kafka.common.TopicPartition(cfg.rawTopic(), info.partition()),
-            org.apache.kafka.clients.admin.OffsetSpec.latest());
-      }
-      var end = admin.listOffsets(ends).all().get(10, TimeUnit.SECONDS);
+      var end = endOffsets(admin, cfg.rawTopic());
       while (System.nanoTime() < deadline) {
         var committed =
             admin

@@ -111,32 +111,12 @@ public final class SourceServers implements AutoCloseable {
 
   /** The source with the gateway's API keys added to its embedded-broker users. */
   static SourceConfig withApiKeys(SourceConfig s, PipelineConfig cfg) {
-    MqttSettings m = s.settings(MqttSettings.class);
-    List<MqttSettings.User> users = new ArrayList<>(m.users());
-    cfg.gateway().apiKeys().forEach(k -> users.add(new MqttSettings.User(k.name(), k.token())));
-    MqttSettings withKeys =
-        new MqttSettings(
-            m.topics(),
-            m.deviceIdLevel(),
-            m.deviceIdField(),
-            m.host(),
-            m.port(),
-            users,
-            m.broker(),
-            m.clientId(),
-            m.username(),
-            m.password());
-    return new SourceConfig(
-        s.name(),
-        s.type(),
-        s.schemaPath(),
-        s.schemaJson(),
-        s.keyField(),
-        s.eventTime(),
-        s.javaTransforms(),
-        s.enrich(),
-        s.transform(),
-        withKeys);
+    return s.withSettings(
+        s.settings(MqttSettings.class)
+            .withMoreUsers(
+                cfg.gateway().apiKeys().stream()
+                    .map(k -> new MqttSettings.User(k.name(), k.token()))
+                    .toList()));
   }
 
   private static void start(String source, IngestServer server) {
@@ -153,6 +133,22 @@ public final class SourceServers implements AutoCloseable {
     List<String> out = new ArrayList<>();
     servers.forEach(s -> out.addAll(s.endpoints()));
     return out;
+  }
+
+  /**
+   * The port of the first endpoint that starts with {@code prefix}, e.g. {@code "syslog tcp"} or
+   * {@code "mqtt tcp"}: what a client connects to when the pipeline asked for any free port.
+   *
+   * @throws IllegalStateException naming the endpoints when none matches
+   */
+  public int port(String prefix) {
+    for (String e : endpoints()) {
+      if (e.startsWith(prefix)) {
+        // "fluent udp 127.0.0.1:24224 (heartbeat)": the digits after the last ':'
+        return Integer.parseInt(e.substring(e.lastIndexOf(':') + 1).replaceAll("[^0-9].*", ""));
+      }
+    }
+    throw new IllegalStateException("no '" + prefix + "' endpoint in " + endpoints());
   }
 
   /** The server of a source, or {@code null} for HTTP and Kafka sources. */

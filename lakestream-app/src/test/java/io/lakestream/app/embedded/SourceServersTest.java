@@ -57,12 +57,10 @@ class SourceServersTest {
   }
 
   private static Mqtt5BlockingClient client(SourceServers servers) {
-    String endpoint =
-        servers.endpoints().stream().filter(e -> e.startsWith("mqtt")).findFirst().orElseThrow();
     return MqttClient.builder()
         .useMqttVersion5()
         .serverHost("127.0.0.1")
-        .serverPort(Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1)))
+        .serverPort(servers.port("mqtt tcp"))
         .buildBlocking();
   }
 

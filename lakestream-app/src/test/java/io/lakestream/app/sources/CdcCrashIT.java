@@ -5,20 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import io.lakestream.api.config.PipelineConfig;
 import io.lakestream.api.config.PipelineLoader;
+import io.lakestream.app.UpProcess;
 import io.lakestream.lake.LakeCatalog;
 import io.lakestream.lake.SqlEngine;
 import io.lakestream.source.cdc.PostgresServer;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,62 +37,8 @@ class CdcCrashIT {
                       "lsn": {}, "tx_id": {}, "snapshot": {}, "commit_time": {"type": "string"}}}
       """;
 
-  /** A running {@code up} process and what it printed. */
-  private record Up(Process process, BlockingQueue<String> lines, List<String> seen) {
-    void awaitLine(String fragment, Duration timeout) throws InterruptedException {
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (System.nanoTime() < deadline) {
-        String line = lines.poll(200, TimeUnit.MILLISECONDS);
-        if (line != null) {
-          seen.add(line);
-          if (line.contains(fragment)) {
-            return;
-          }
-        }
-      }
-      throw new AssertionError("no line with '" + fragment + "' within " + timeout + ": " + seen);
-    }
-  }
-
-  private Up up(Path pipeline, Path data) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx1g");
-    cmd.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
-    cmd.add("--add-opens=java.base/java.util=ALL-UNNAMED");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add("io.lakestream.app.cli.Main");
-    cmd.addAll(
-        List.of(
-            "up",
-            "-p",
-            pipeline.toString(),
-            "-d",
-            data.toString(),
-            "--port",
-            "0",
-            "--kafka-port",
-            "0"));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                  lines.add(line);
-                }
-              } catch (java.io.IOException e) {
-                // process gone
-              }
-            });
-    reader.setDaemon(true);
-    reader.start();
-    Up up = new Up(p, lines, new ArrayList<>());
+  private static UpProcess up(Path pipeline, Path data) throws Exception {
+    UpProcess up = UpProcess.start(pipeline, data);
     up.awaitLine("Press Ctrl-C to stop.", Duration.ofMinutes(2));
     return up;
   }
@@ -132,7 +74,7 @@ class CdcCrashIT {
               .formatted(pg.port()));
       Path data = dir.resolve("data");
 
-      Up first = up(pipeline, data);
+      UpProcess first = up(pipeline, data);
       int rows = 0;
       try {
         for (int b = 0; b < 20; b++, rows += 10) {
@@ -155,7 +97,7 @@ class CdcCrashIT {
       pg.psql("shop", "UPDATE orders SET qty = qty + 1 WHERE order_id < 5;");
       pg.psql("shop", "DELETE FROM orders WHERE order_id = 5;");
 
-      Up second = up(pipeline, data);
+      UpProcess second = up(pipeline, data);
       try {
         for (int b = 0; b < 10; b++, rows += 10) {
           insert(pg, rows, 10);

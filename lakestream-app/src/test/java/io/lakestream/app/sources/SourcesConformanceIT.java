@@ -338,7 +338,7 @@ class SourcesConformanceIT {
         MqttClient.builder()
             .useMqttVersion5()
             .serverHost("127.0.0.1")
-            .serverPort(port(ls, "mqtt tcp"))
+            .serverPort(ls.sources().port("mqtt tcp"))
             .identifier("midstream")
             .buildAsync();
     client.connect().get(10, TimeUnit.SECONDS);
@@ -486,7 +486,7 @@ class SourcesConformanceIT {
 
   private void sendSyslog(EmbeddedLakestream ls, int from, int to, boolean withBad)
       throws Exception {
-    int port = port(ls, "syslog tcp");
+    int port = ls.sources().port("syslog tcp");
     Path lines = dir.resolve("syslog-" + from + ".txt");
     List<String> messages = new ArrayList<>();
     for (int i = from; i < to; i++) {
@@ -515,7 +515,7 @@ class SourcesConformanceIT {
 
   private void sendForward(EmbeddedLakestream ls, int from, int to, boolean withBad)
       throws Exception {
-    int port = port(ls, "fluent tcp");
+    int port = ls.sources().port("fluent tcp");
     String script =
         """
         import sys
@@ -547,7 +547,7 @@ class SourcesConformanceIT {
         MqttClient.builder()
             .useMqttVersion5()
             .serverHost("127.0.0.1")
-            .serverPort(port(ls, "mqtt tcp"))
+            .serverPort(ls.sources().port("mqtt tcp"))
             .identifier("conformance")
             .buildAsync();
     client.connect().get(10, TimeUnit.SECONDS);
@@ -606,15 +606,6 @@ class SourcesConformanceIT {
             "acks=all",
             "-l",
             file.toString()));
-  }
-
-  private static int port(EmbeddedLakestream ls, String prefix) {
-    for (String e : ls.sources().endpoints()) {
-      if (e.startsWith(prefix)) {
-        return Integer.parseInt(e.substring(e.lastIndexOf(':') + 1).replaceAll("[^0-9].*", ""));
-      }
-    }
-    throw new AssertionError("no endpoint '" + prefix + "' in " + ls.sources().endpoints());
   }
 
   private static void run(List<String> command) throws Exception {
