@@ -22,6 +22,8 @@ import io.lakestream.jobs.enrich.Enricher;
 import io.lakestream.jobs.ingest.RawEvent;
 import io.lakestream.jobs.ingest.RawEventDeserializer;
 import io.lakestream.jobs.ingest.TopicEventDeserializer;
+import io.lakestream.jobs.schema.SchemaPlan;
+import io.lakestream.jobs.sink.CuratedRecords;
 import io.lakestream.jobs.sink.EnrichedJson;
 import io.lakestream.jobs.sink.EnrichedRecord;
 import io.lakestream.jobs.sink.EnrichedRecordSerializer;
@@ -52,12 +54,14 @@ import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.iceberg.DistributionMode;
 import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.flink.CatalogLoader;
 import org.apache.iceberg.flink.FlinkSchemaUtil;
 import org.apache.iceberg.flink.TableLoader;
 import org.apache.iceberg.flink.sink.IcebergSink;
+import org.apache.iceberg.flink.sink.dynamic.DynamicIcebergSink;
 import org.apache.iceberg.jdbc.JdbcCatalog;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
@@ -89,14 +93,17 @@ public final class PipelineJob {
 
   private final PipelineConfig cfg;
   private final boolean ingestOnly;
+  private final SchemaPlan schemaPlan;
 
   private PipelineJob(PipelineConfig cfg) {
-    this(cfg, false, false);
+    this(cfg, false, false, null);
   }
 
-  private PipelineJob(PipelineConfig cfg, boolean planOnly, boolean ingestOnly) {
+  private PipelineJob(
+      PipelineConfig cfg, boolean planOnly, boolean ingestOnly, SchemaPlan schemaPlan) {
     this.cfg = Objects.requireNonNull(cfg, "cfg");
     this.ingestOnly = ingestOnly;
+    this.schemaPlan = schemaPlan;
     if (!planOnly && cfg.kafka().bootstrapServers() == null) {
       throw new IllegalArgumentException(
           "kafka.bootstrap_servers is not set: start the embedded broker first or configure a cluster");
@@ -113,7 +120,17 @@ public final class PipelineJob {
    * processing. {@code bench --full --stage ingest} measures it to show what processing adds.
    */
   public PipelineJob ingestOnly() {
-    return new PipelineJob(cfg, false, true);
+    return new PipelineJob(cfg, false, true, schemaPlan);
+  }
+
+  /**
+   * The same job validating against schema-registry versions: each event against the version its
+   * gateway stamped it with, recorded in its raw and curated rows. A source without a transform
+   * writes its curated table through Iceberg's dynamic sink, which adds the columns a newer version
+   * brings while the job runs. The pipeline's schema texts must be the plan's versions.
+   */
+  public PipelineJob withSchemas(SchemaPlan plan) {
+    return new PipelineJob(cfg, false, ingestOnly, Objects.requireNonNull(plan, "plan"));
   }
 
   /** Kafka consumer group the job reads the raw topic with (offsets committed on checkpoints). */
@@ -170,7 +187,8 @@ public final class PipelineJob {
             .process(new DedupFunction(cfg.dedupWindow()))
             .uid("dedup")
             .name("dedup by event id")
-            .process(new ValidateFunction(cfg.sources(), schemas, cfg.plugins()), Types.VOID)
+            .process(
+                new ValidateFunction(cfg.sources(), schemas, cfg.plugins(), schemaPlan), Types.VOID)
             .uid("validate")
             .name("validate (JSON Schema, event time)");
 
@@ -179,6 +197,8 @@ public final class PipelineJob {
     DataStream<RowData> errors = validated.getSideOutput(ValidateFunction.ERRORS);
     DataStream<EnrichedRecord> enriched = null;
     PipelineSql sql = new PipelineSql(env, cfg);
+    Map<TableIdentifier, SourceConfig> evolving = new LinkedHashMap<>();
+    Map<String, DataStream<RowData>> inFlight = new LinkedHashMap<>();
     for (SourceConfig s : cfg.sources().values()) {
       DataStream<RowData> rows = validated.getSideOutput(ValidateFunction.rawTag(s.name()));
       icebergSink(rows, catalog, LakeSchemas.rawTable(s.name()), "raw-" + s.name(), null);
@@ -216,6 +236,12 @@ public final class PipelineJob {
               .name("to JSON: " + s.name());
       enriched = enriched == null ? json : enriched.union(json);
       sql.addSource(s, curated, schema);
+      if (schemaPlan != null
+          && s.transform() == null
+          && schemaPlan.sources().containsKey(s.name())) {
+        evolving.put(LakeSchemas.curatedTable(s.name()), s);
+        inFlight.put(s.name(), curated);
+      }
     }
     icebergSink(errors, catalog, LakeSchemas.ERRORS_TABLE, "errors", null);
     if (ingestOnly) {
@@ -225,6 +251,11 @@ public final class PipelineJob {
     List<PipelineSql.Output> outputs = sql.outputs();
     Map<TableIdentifier, RowType> tables = ensureTables(catalog, outputs);
     for (PipelineSql.Output planned : outputs) {
+      SourceConfig source = evolving.get(planned.table());
+      if (source != null) {
+        evolvingSink(inFlight.get(source.name()), catalog, planned.table(), source, schemas);
+        continue;
+      }
       PipelineSql.Output o = sql.reshape(planned, tables.get(planned.table()));
       icebergSink(
           o.rows(),
@@ -358,11 +389,13 @@ public final class PipelineJob {
    * @throws PipelineConfigException listing each problem with its YAML path and line
    */
   public static List<TableIdentifier> check(PipelineConfig cfg) {
-    PipelineJob job = new PipelineJob(cfg, true, false);
+    PipelineJob job = new PipelineJob(cfg, true, false, null);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(1);
     Map<String, CuratedSchema> schemas = job.curatedSchemas();
     PipelineSql sql = new PipelineSql(env, cfg);
+    Map<TableIdentifier, SourceConfig> evolving = new LinkedHashMap<>();
+    Map<String, DataStream<RowData>> inFlight = new LinkedHashMap<>();
     for (SourceConfig s : cfg.sources().values()) {
       CuratedSchema schema = schemas.get(s.name());
       DataStream<RowData> none =
@@ -387,6 +420,18 @@ public final class PipelineJob {
     Map<String, CuratedSchema> out = new LinkedHashMap<>();
     List<PipelineConfigException.Problem> problems = new ArrayList<>();
     for (SourceConfig s : cfg.sources().values()) {
+      if (s.schemaJson() == null) {
+        problems.add(
+            new PipelineConfigException.Problem(
+                "sources." + s.name() + ".schema",
+                0,
+                0,
+                "the schema is registry subject '"
+                    + s.schemaBinding().subject()
+                    + "', which only 'up' reads: give the source a schema file too (schema:"
+                    + " {file: ..., subject: ...}) to check its SQL without the registry"));
+        continue;
+      }
       try {
         Map<String, ColumnType> added =
             s.javaTransforms().isEmpty()
@@ -496,6 +541,43 @@ public final class PipelineJob {
       fields.add(new RowType.RowField(f.getName(), same ? p : f.getType()));
     }
     return new RowType(false, fields);
+  }
+
+  /** A source's curated table, written so that newer schema versions add their columns live. */
+  private void evolvingSink(
+      DataStream<RowData> rows,
+      CatalogLoader loader,
+      TableIdentifier id,
+      SourceConfig source,
+      Map<String, CuratedSchema> schemas) {
+    Catalog catalog = loader.loadCatalog();
+    Table table;
+    try {
+      table = catalog.loadTable(id);
+    } finally {
+      if (catalog instanceof AutoCloseable c) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          // Only a connection pool to let go of.
+        }
+      }
+    }
+    DynamicIcebergSink.forInput(rows)
+        .generator(
+            new CuratedRecords(
+                id,
+                table.schema(),
+                table.spec(),
+                schemas.get(source.name()),
+                schemaPlan.sources().get(source.name()).subject(),
+                schemaPlan.access(),
+                cfg.parallelism()))
+        .catalogLoader(loader)
+        .writeParallelism(cfg.parallelism())
+        .immediateTableUpdate(true)
+        .uidPrefix("curated-" + source.name())
+        .append();
   }
 
   private void icebergSink(

@@ -176,6 +176,24 @@ public record PipelineConfig(
         alerting);
   }
 
+  /** A copy with other sources (e.g. their schemas resolved from the registry). */
+  public PipelineConfig withSources(Map<String, SourceConfig> newSources) {
+    return new PipelineConfig(
+        name,
+        checkpointInterval,
+        parallelism,
+        dedupWindow,
+        kafka,
+        gateway,
+        lake,
+        newSources,
+        references,
+        aggregations,
+        joins,
+        plugins,
+        alerting);
+  }
+
   /** A copy with other reference tables (e.g. pointed at other files). */
   public PipelineConfig withReferences(Map<String, ReferenceConfig> newReferences) {
     return new PipelineConfig(

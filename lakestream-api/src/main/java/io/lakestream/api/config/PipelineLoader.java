@@ -106,6 +106,7 @@ public final class PipelineLoader {
           "mqtt",
           "postgres_cdc",
           "kafka");
+  private static final List<String> SCHEMA_KEYS = List.of("file", "subject", "version");
   private static final List<String> EVENT_TIME_KEYS =
       List.of("field", "format", "out_of_orderness", "allowed_lateness", "idle_timeout");
   private static final List<String> JAVA_TRANSFORM_KEYS = List.of("name", "options");
@@ -224,7 +225,7 @@ public final class PipelineLoader {
 
   /** Columns Lakestream adds to every curated table, so no event field may take their names. */
   private static final List<String> RESERVED_COLUMNS =
-      List.of("event_id", "event_time", "ingest_time");
+      List.of("event_id", "event_time", "ingest_time", "schema_version");
 
   /** Columns every aggregation table has besides its group-by fields and measures. */
   private static final List<String> WINDOW_COLUMNS = List.of("window_start", "window_end");
@@ -585,7 +586,37 @@ public final class PipelineLoader {
 
     Path schemaPath = null;
     SchemaFiles.Schema schema = null;
-    Scalar schemaRef = src.requiredScalar("schema", "schema: schemas/" + name + ".schema.json");
+    Scalar schemaRef;
+    SchemaBinding binding;
+    YamlMap.Entry schemaEntry = src.entry("schema");
+    if (schemaEntry != null && schemaEntry.value() instanceof MappingNode) {
+      YamlMap block =
+          reader.map(
+              schemaEntry.value(),
+              schemaEntry.path(),
+              schemaEntry.keyNode().getStartMark(),
+              SCHEMA_KEYS);
+      if (block == null) {
+        return null;
+      }
+      schemaRef = block.scalar("file", "a schema file path");
+      binding = schemaBinding(name, block, schemaRef != null);
+      if (schemaRef == null && block.entry("subject") == null) {
+        reader.report(
+            schemaEntry.path(),
+            schemaEntry.keyNode(),
+            "names neither a file nor a registry subject; e.g. 'schema: {subject: "
+                + name
+                + "}' or 'schema: {file: schemas/"
+                + name
+                + ".schema.json}'");
+        ok = false;
+      }
+      ok &= binding != null;
+    } else {
+      schemaRef = src.requiredScalar("schema", "schema: schemas/" + name + ".schema.json");
+      binding = new SchemaBinding(name, null, true);
+    }
     if (schemaRef != null) {
       schemaPath = localPath(schemaRef);
       if (schemaPath != null) {
@@ -618,9 +649,10 @@ public final class PipelineLoader {
       transform = new SqlText(sql.text().stripTrailing(), sql.path(), sqlLine(sql));
     }
 
+    boolean registryOnly = binding != null && !binding.fileRegistered();
     if (!ok
         || type == null
-        || schema == null
+        || (schema == null && !registryOnly)
         || key == null
         || eventTime == null
         || javaTransforms == null
@@ -631,14 +663,44 @@ public final class PipelineLoader {
     return new SourceConfig(
         name,
         type.text(),
-        schemaPath.toString(),
-        schema.text(),
+        schemaPath == null ? null : schemaPath.toString(),
+        schema == null ? null : schema.text(),
         key.text(),
         eventTime,
         javaTransforms,
         enrich,
         transform,
-        settings);
+        settings,
+        binding);
+  }
+
+  /** The subject and version of a {@code schema:} block; {@code null} when wrong (reported). */
+  private SchemaBinding schemaBinding(String source, YamlMap block, boolean withFile) {
+    Scalar subject = block.scalar("subject", "a registry subject name");
+    String name = subject == null ? source : subject.text();
+    if (subject != null
+        && (name.isEmpty()
+            || name.length() > 255
+            || name.chars().anyMatch(Character::isISOControl))) {
+      reader.report(subject, "must be 1 to 255 characters without control characters");
+      return null;
+    }
+    Scalar version = block.scalar("version", "a version number or 'latest'");
+    Integer pinned = null;
+    if (version != null && !version.text().equals("latest")) {
+      try {
+        pinned = Integer.parseInt(version.text());
+      } catch (NumberFormatException e) {
+        pinned = 0;
+      }
+      if (pinned < 1) {
+        reader.report(
+            version,
+            "must be 'latest' or a version number (1 or more), got '" + version.text() + "'");
+        return null;
+      }
+    }
+    return new SchemaBinding(name, pinned, withFile);
   }
 
   private EventTimeConfig eventTime(YamlMap src, SchemaFiles.Schema schema, Scalar schemaRef) {

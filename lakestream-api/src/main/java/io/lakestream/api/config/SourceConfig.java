@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param name source name, the key under {@code sources:}; also the raw-zone table name
  * @param type source type ({@code http} for now)
  * @param schemaPath the schema file as written in the pipeline file, resolved against its folder
- * @param schemaJson the JSON Schema text, read and parsed at load time
+ * @param schemaJson the JSON Schema text, read and parsed at load time; {@code null} for a source
+ *     that takes its schema from a registry subject until {@code up} resolves it
  * @param keyField top-level field whose value is the Kafka and Flink key (per-key order holds)
  * @param eventTime where the event time is, how it is written, and the source's watermark
  * @param javaTransforms custom Java transforms, applied in order after validation
@@ -20,6 +21,8 @@ import java.util.Objects;
  *     table; {@code null} keeps every column
  * @param settings the type-specific block ({@code syslog:}, {@code mqtt:}, ...); {@code null} for
  *     {@code http} and {@code http_lines}
+ * @param schemaBinding the registry subject (and pinned version, if any) of the source's schema;
+ *     {@code schemaJson} is the version validation starts with
  */
 public record SourceConfig(
     String name,
@@ -31,15 +34,21 @@ public record SourceConfig(
     List<JavaTransformConfig> javaTransforms,
     List<EnrichConfig> enrich,
     SqlText transform,
-    SourceSettings settings)
+    SourceSettings settings,
+    SchemaBinding schemaBinding)
     implements Serializable {
 
   public SourceConfig {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(type, "type");
-    Objects.requireNonNull(schemaJson, "schemaJson");
     Objects.requireNonNull(keyField, "keyField");
     Objects.requireNonNull(eventTime, "eventTime");
+    if (schemaBinding == null) {
+      schemaBinding = new SchemaBinding(name, null, schemaPath != null);
+    }
+    if (schemaJson == null && schemaBinding.fileRegistered()) {
+      throw new NullPointerException("schemaJson");
+    }
     javaTransforms = List.copyOf(javaTransforms);
     enrich = List.copyOf(enrich);
   }
@@ -65,6 +74,33 @@ public record SourceConfig(
         javaTransforms,
         enrich,
         transform,
+        null,
+        null);
+  }
+
+  /** A source with type-specific settings, bound to the registry subject named after it. */
+  public SourceConfig(
+      String name,
+      String type,
+      String schemaPath,
+      String schemaJson,
+      String keyField,
+      EventTimeConfig eventTime,
+      List<JavaTransformConfig> javaTransforms,
+      List<EnrichConfig> enrich,
+      SqlText transform,
+      SourceSettings settings) {
+    this(
+        name,
+        type,
+        schemaPath,
+        schemaJson,
+        keyField,
+        eventTime,
+        javaTransforms,
+        enrich,
+        transform,
+        settings,
         null);
   }
 
@@ -80,7 +116,24 @@ public record SourceConfig(
         javaTransforms,
         enrich,
         transform,
-        newSettings);
+        newSettings,
+        schemaBinding);
+  }
+
+  /** A copy that validates against another schema text (a registry version resolved at start). */
+  public SourceConfig withSchemaJson(String newSchemaJson) {
+    return new SourceConfig(
+        name,
+        type,
+        schemaPath,
+        newSchemaJson,
+        keyField,
+        eventTime,
+        javaTransforms,
+        enrich,
+        transform,
+        settings,
+        schemaBinding);
   }
 
   /** Whether events reach this source through the HTTP gateway. */

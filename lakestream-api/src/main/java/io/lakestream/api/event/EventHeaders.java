@@ -35,6 +35,13 @@ public final class EventHeaders {
    */
   public static final String ID_GENERATED = "ls.id_generated";
 
+  /**
+   * Global schema-registry id of the schema version the event is to be validated against (ASCII
+   * decimal): the source's latest (or pinned) version when the gateway took the event in. Absent
+   * when the gateway knew no registered version.
+   */
+  public static final String SCHEMA_ID = "ls.schema_id";
+
   /** Id field looked up in every event. */
   public static final String ID_FIELD = "id";
 

@@ -832,8 +832,8 @@ class ProcessingConfigTest {
       assertThat(p.message())
           .isEqualTo(
               "schema schemas/reserved.schema.json declares the top-level properties"
-                  + " 'event_time', 'event_id', but event_id, event_time, ingest_time are reserved"
-                  + " columns of the curated zone that Lakestream fills in; rename them in the"
+                  + " 'event_time', 'event_id', but event_id, event_time, ingest_time, schema_version are"
+                  + " reserved columns of the curated zone that Lakestream fills in; rename them in the"
                   + " schema (and in the events)");
     }
 

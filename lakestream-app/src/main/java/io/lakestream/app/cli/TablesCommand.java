@@ -1,6 +1,8 @@
 package io.lakestream.app.cli;
 
 import io.lakestream.api.config.PipelineConfig;
+import io.lakestream.api.config.SourceConfig;
+import io.lakestream.gateway.http.HttpGateway;
 import io.lakestream.lake.LakeCatalog;
 import io.lakestream.lake.LakeInventory;
 import io.lakestream.lake.LakeInventory.ColumnInfo;
@@ -18,6 +20,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -60,6 +64,15 @@ final class TablesCommand implements Callable<Integer> {
   boolean schema;
 
   @Option(
+      names = "--history",
+      description =
+          "Also show each table's schema history (every Iceberg schema, when it was first written"
+              + " and the columns it added) and, for a source's raw and curated tables, the"
+              + " versions of its schema-registry subject (read from the registry of a running"
+              + " 'up'; set LAKESTREAM_API_KEY when API keys are configured).")
+  boolean history;
+
+  @Option(
       names = {"-z", "--zone"},
       paramLabel = "ZONE",
       description = "Only the tables of this zone, e.g. raw or errors.")
@@ -94,6 +107,8 @@ final class TablesCommand implements Callable<Integer> {
       print(tables);
       if (tables.isEmpty()) {
         hint();
+      } else if (history) {
+        printHistory(cfg, lake, tables);
       }
       System.out.flush();
       return 0;
@@ -111,6 +126,88 @@ final class TablesCommand implements Callable<Integer> {
     } else {
       System.out.print(ResultFormatter.format(result(tables, schema), format));
     }
+  }
+
+  private void printHistory(PipelineConfig cfg, LakeCatalog lake, List<TableInfo> tables) {
+    String host = cfg.gateway().host().equals("0.0.0.0") ? "127.0.0.1" : cfg.gateway().host();
+    String registryUrl = "http://" + host + ":" + cfg.gateway().port() + HttpGateway.REGISTRY_PATH;
+    String envKey = System.getenv("LAKESTREAM_API_KEY");
+    String key =
+        envKey != null || cfg.gateway().apiKeys().isEmpty()
+            ? envKey
+            : cfg.gateway().apiKeys().get(0).token();
+    StringBuilder sb = new StringBuilder("\nSchema history\n");
+    Map<String, Object> registryAnswers = new LinkedHashMap<>();
+    for (TableInfo t : tables) {
+      if (t.problem() != null) {
+        continue;
+      }
+      Table table = lake.catalog().loadTable(TableIdentifier.of(t.zone(), t.table()));
+      SourceConfig source =
+          t.zone().equals("raw") || t.zone().equals("curated")
+              ? cfg.sources().get(t.table())
+              : null;
+      String subject = source == null ? null : source.schemaBinding().subject();
+      sb.append("  ").append(t.zone()).append('.').append(t.table());
+      if (subject != null) {
+        sb.append("  (registry subject '").append(subject).append("')");
+      }
+      sb.append('\n');
+      for (SchemaHistory.LakeSchema ls : SchemaHistory.lake(table)) {
+        sb.append("    lake schema ")
+            .append(ls.schemaId())
+            .append(", first written ")
+            .append(
+                ls.firstCommit() == null
+                    ? "never"
+                    : SECONDS.format(ls.firstCommit().truncatedTo(ChronoUnit.SECONDS)))
+            .append(", ")
+            .append(ls.columns())
+            .append(" columns");
+        changes(ls.changes(), sb);
+      }
+      if (subject != null && t.zone().equals("curated")) {
+        Object answer =
+            registryAnswers.computeIfAbsent(subject, s -> registryVersions(registryUrl, s, key));
+        if (answer instanceof String problem) {
+          sb.append("    registry: ").append(problem).append('\n');
+        } else {
+          @SuppressWarnings("unchecked")
+          List<SchemaHistory.RegistryVersion> versions =
+              (List<SchemaHistory.RegistryVersion>) answer;
+          for (SchemaHistory.RegistryVersion v : versions) {
+            sb.append("    registry version ")
+                .append(v.version())
+                .append(" (id ")
+                .append(v.id())
+                .append(')');
+            changes(v.changes(), sb);
+          }
+        }
+      }
+    }
+    // Keep JSON and CSV on stdout parseable.
+    (format == ResultFormatter.Format.TABLE ? System.out : System.err).print(sb);
+  }
+
+  /** The subject's versions, or why they cannot be read. */
+  private static Object registryVersions(String url, String subject, String key) {
+    try {
+      return SchemaHistory.registry(url, subject, key);
+    } catch (java.io.IOException | RuntimeException e) {
+      return "not readable at "
+          + url
+          + " ("
+          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+          + "); start 'up' to see the subject's versions here";
+    }
+  }
+
+  private static void changes(List<String> changes, StringBuilder sb) {
+    if (!changes.isEmpty()) {
+      sb.append(": ").append(String.join(", ", changes));
+    }
+    sb.append('\n');
   }
 
   // In CSV and JSON the output stays parseable: the hint goes to stderr.

@@ -136,6 +136,10 @@ final class UpCommand implements Callable<Integer> {
         String.format(
             "  HTTP gateway  %s   POST /v1/sources/{%s}/events%n",
             url, String.join(",", httpSources)));
+    b.append(
+        String.format(
+            "  Schemas       %s/registry   %d subject(s), Confluent REST API%n",
+            url, ls.registry().subjects(false).size()));
     for (String endpoint : ls.sources().endpoints()) {
       b.append(String.format("  Source        %s%n", endpoint));
     }

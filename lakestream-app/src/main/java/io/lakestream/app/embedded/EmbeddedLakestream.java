@@ -5,8 +5,10 @@ import io.lakestream.app.alerts.AlertDispatcher;
 import io.lakestream.gateway.http.HttpGateway;
 import io.lakestream.gateway.ingest.KafkaRawSink;
 import io.lakestream.jobs.PipelineJob;
+import io.lakestream.jobs.schema.SchemaPlan;
 import io.lakestream.lake.LakeCatalog;
 import io.lakestream.lake.LakeTables;
+import io.lakestream.registry.rest.RegistryRoutes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -90,6 +92,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
   private final Producer<byte[], byte[]> producer;
   private final HttpGateway gateway;
   private final SourceServers sources;
+  private final PipelineSchemas schemas;
   private final AlertDispatcher alerts;
   private final RestorePoints restorePoints;
   private final Optional<Path> restoredFrom;
@@ -107,6 +110,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
       Producer<byte[], byte[]> producer,
       HttpGateway gateway,
       SourceServers sources,
+      PipelineSchemas schemas,
       AlertDispatcher alerts,
       RestorePoints restorePoints,
       Optional<Path> restoredFrom,
@@ -120,6 +124,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
     this.producer = producer;
     this.gateway = gateway;
     this.sources = sources;
+    this.schemas = schemas;
     this.alerts = alerts;
     this.restorePoints = restorePoints;
     this.restoredFrom = restoredFrom;
@@ -145,6 +150,10 @@ public final class EmbeddedLakestream implements AutoCloseable {
         cfg = withBootstrap(pipeline, kafka.bootstrapServers());
       }
       createTopics(cfg);
+      PipelineSchemas schemas = PipelineSchemas.open(cfg);
+      started.add(schemas);
+      cfg = schemas.resolve(cfg);
+      SchemaPlan plan = schemas.plan();
 
       LakeCatalog lake = LakeCatalog.open(cfg.lake());
       started.add(lake);
@@ -156,7 +165,11 @@ public final class EmbeddedLakestream implements AutoCloseable {
           options.deferJob()
               ? null
               : startJob(
-                  cfg, points, restore, options.readyTimeout(), EmbeddedLakestream::pipeline);
+                  cfg,
+                  points,
+                  restore,
+                  options.readyTimeout(),
+                  (env, c) -> PipelineJob.of(c).withSchemas(plan).attachTo(env));
       if (job != null) {
         started.add(() -> job.cancel().get(30, TimeUnit.SECONDS));
       }
@@ -169,12 +182,19 @@ public final class EmbeddedLakestream implements AutoCloseable {
       Producer<byte[], byte[]> producer =
           new KafkaProducer<>(HttpGateway.producerProperties(cfg, cfg.kafka().bootstrapServers()));
       started.add(producer);
-      HttpGateway gateway = HttpGateway.builder().pipeline(cfg).producer(producer).build();
+      RegistryRoutes registryRoutes = new RegistryRoutes(schemas.registry());
+      HttpGateway gateway =
+          HttpGateway.builder()
+              .pipeline(cfg)
+              .producer(producer)
+              .schemaIds(schemas)
+              .routes(r -> registryRoutes.mount(r, HttpGateway.REGISTRY_PATH))
+              .build();
       gateway.start();
       started.add(gateway);
       SourceServers sources =
           SourceServers.start(
-              cfg, new KafkaRawSink(producer, cfg.rawTopic()), dataDir.resolve("sources"));
+              cfg, new KafkaRawSink(producer, cfg.rawTopic(), schemas), dataDir.resolve("sources"));
       started.add(sources);
       return new EmbeddedLakestream(
           lock,
@@ -186,6 +206,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
           producer,
           gateway,
           sources,
+          schemas,
           alerts,
           points,
           restore,
@@ -388,6 +409,11 @@ public final class EmbeddedLakestream implements AutoCloseable {
     return c.withKafka(c.kafka().withBootstrapServers(bootstrap));
   }
 
+  /** The schema registry the stack serves and validates against. */
+  public io.lakestream.registry.Registry registry() {
+    return schemas.registry();
+  }
+
   /** The pipeline as running, with the embedded broker's address filled in. */
   public PipelineConfig pipeline() {
     return cfg;
@@ -495,7 +521,8 @@ public final class EmbeddedLakestream implements AutoCloseable {
    *     start
    */
   public synchronized void startJob() {
-    startJob(EmbeddedLakestream::pipeline);
+    SchemaPlan plan = schemas.plan();
+    startJob((env, c) -> PipelineJob.of(c).withSchemas(plan).attachTo(env));
   }
 
   /**
@@ -509,10 +536,6 @@ public final class EmbeddedLakestream implements AutoCloseable {
       throw new IllegalStateException(closed ? "the stack is closed" : "the job already runs");
     }
     job = startJob(cfg, restorePoints, restoredFrom, Duration.ofSeconds(120), attach);
-  }
-
-  private static void pipeline(StreamExecutionEnvironment env, PipelineConfig cfg) {
-    PipelineJob.of(cfg).attachTo(env);
   }
 
   /** First step of any stop: no new events come in. */
@@ -529,6 +552,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
       alerts.close(closed && !crashing ? Duration.ofSeconds(10) : Duration.ZERO);
     }
     closeQuietly("lake catalog", lake);
+    closeQuietly("schema registry", schemas);
     if (kafka != null) {
       closeQuietly("Kafka broker", kafka);
     }

@@ -67,6 +67,7 @@ class TablesCommandTest {
         pipeline,
         """
         pipeline: tables-test
+        gateway: {port: 9}
         lake:
           warehouse: ${data_dir}/warehouse
           catalog_uri: jdbc:sqlite:${data_dir}/catalog.db
@@ -162,6 +163,38 @@ class TablesCommandTest {
                          hour       timestamptz
                          stats      struct<min: double, max: double>
             (1 table, 0 rows, 0 B)
+            """);
+  }
+
+  @Test
+  void historyListsEachSchemaWithItsChangesAndSaysWhenTheRegistryIsNotReachable() {
+    fill();
+    try (LakeCatalog lake = LakeCatalog.open(config().lake())) {
+      Table sensors =
+          lake.catalog()
+              .createTable(
+                  TableIdentifier.of("curated", "sensors"),
+                  new Schema(
+                      Types.NestedField.required(1, "event_id", Types.StringType.get()),
+                      Types.NestedField.optional(2, "firmware", Types.StringType.get())));
+      sensors.updateSchema().addColumn("humidity", Types.DoubleType.get()).commit();
+      sensors.updateSchema().deleteColumn("firmware").commit();
+    }
+
+    assertThat(tables("--zone", "curated", "--history")).isZero();
+
+    String out = console.out();
+    assertThat(out.substring(out.indexOf("Schema history")))
+        .isEqualTo(
+            """
+            Schema history
+              curated.sensor_hourly
+                lake schema 0, first written never, 3 columns
+              curated.sensors  (registry subject 'sensors')
+                lake schema 0, first written never, 2 columns
+                lake schema 1, first written never, 3 columns: + humidity double
+                lake schema 2, first written never, 2 columns: - firmware
+                registry: not readable at http://127.0.0.1:9/registry (ConnectException); start 'up' to see the subject's versions here
             """);
   }
 

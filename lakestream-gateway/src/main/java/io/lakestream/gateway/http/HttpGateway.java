@@ -4,11 +4,13 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.javalin.router.JavalinDefaultRouting;
 import io.lakestream.api.config.GatewayConfig;
 import io.lakestream.api.config.GatewayConfig.ApiKey;
 import io.lakestream.api.config.PipelineConfig;
 import io.lakestream.api.config.SourceConfig;
 import io.lakestream.api.event.EventHeaders;
+import io.lakestream.api.ingest.SchemaIds;
 import io.lakestream.gateway.http.internal.ApiKeyAuthenticator;
 import io.lakestream.gateway.http.internal.BatchParser;
 import io.lakestream.gateway.http.internal.BodyFormat;
@@ -18,14 +20,17 @@ import io.lakestream.gateway.http.internal.JsonBodies;
 import io.lakestream.gateway.http.internal.ProducerTuning;
 import io.lakestream.gateway.http.internal.RawTopicWriter;
 import io.lakestream.gateway.http.internal.RequestRejected;
+import io.lakestream.gateway.ingest.SchemaIdHeaders;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -35,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.header.Header;
@@ -87,13 +93,24 @@ public final class HttpGateway implements AutoCloseable {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong lastKafkaWarning = new AtomicLong(System.nanoTime() - (1L << 40));
 
+  /** Where {@code up} serves the schema registry's REST API; errors there use its body shape. */
+  public static final String REGISTRY_PATH = "/registry";
+
+  private final SchemaIdHeaders schemaHeaders;
+  private final List<Consumer<JavalinDefaultRouting>> extraRoutes;
   private volatile boolean closing;
   private boolean closed; // guarded by this
   private Javalin app; // guarded by this
   private volatile int port = -1;
 
-  private HttpGateway(PipelineConfig pipeline, Producer<byte[], byte[]> producer) {
+  private HttpGateway(
+      PipelineConfig pipeline,
+      Producer<byte[], byte[]> producer,
+      SchemaIds schemaIds,
+      List<Consumer<JavalinDefaultRouting>> extraRoutes) {
     this.pipeline = pipeline;
+    this.schemaHeaders = new SchemaIdHeaders(schemaIds);
+    this.extraRoutes = List.copyOf(extraRoutes);
     this.gateway = pipeline.gateway();
     this.auth = new ApiKeyAuthenticator(gateway.apiKeys());
     this.writer = new RawTopicWriter(producer, pipeline.rawTopic(), gateway.kafkaTimeout());
@@ -273,6 +290,7 @@ public final class HttpGateway implements AutoCloseable {
           r.get("/v1/health", ctx -> ctx.contentType(JSON).result(healthBody));
           r.get("/v1/sources", ctx -> ctx.contentType(JSON).result(sourcesBody));
           r.post(EVENTS_PATH, this::ingest);
+          extraRoutes.forEach(routes -> routes.accept(r));
           r.exception(RequestRejected.class, this::onRejected);
           r.exception(HttpResponseException.class, this::onJavalinResponse);
           r.exception(Exception.class, this::onUnexpected);
@@ -288,7 +306,7 @@ public final class HttpGateway implements AutoCloseable {
       throw shuttingDown();
     }
     if (auth.enabled()) {
-      String token = ApiKeyAuthenticator.bearerToken(ctx.header("Authorization"));
+      String token = ApiKeyAuthenticator.token(ctx.header("Authorization"));
       if (token == null) {
         throw new RequestRejected(
                 401,
@@ -387,7 +405,10 @@ public final class HttpGateway implements AutoCloseable {
         batch,
         body.bytes(),
         new RawTopicWriter.RequestContext(
-            source.header, origin.getBytes(StandardCharsets.UTF_8), System.currentTimeMillis()));
+            source.header,
+            schemaHeaders.header(source.config.name()),
+            origin.getBytes(StandardCharsets.UTF_8),
+            System.currentTimeMillis()));
 
     source.accepted.add(batch.accepted());
     source.quarantined.add(batch.quarantined());
@@ -409,7 +430,12 @@ public final class HttpGateway implements AutoCloseable {
     if (r.closesConnection()) {
       ctx.header("Connection", "close");
     }
-    ctx.contentType(JSON).result(JsonBodies.error(r));
+    if (ctx.path().startsWith(REGISTRY_PATH + "/") || ctx.path().equals(REGISTRY_PATH)) {
+      // What schema-registry clients parse.
+      ctx.contentType(JSON).json(Map.of("error_code", r.status(), "message", r.getMessage()));
+    } else {
+      ctx.contentType(JSON).result(JsonBodies.error(r));
+    }
     // Never log headers: they may carry a bearer token.
     LOG.debug(
         "Rejected {} {} from {} req={}: {} {}: {}",
@@ -538,8 +564,25 @@ public final class HttpGateway implements AutoCloseable {
   public static final class Builder {
     private PipelineConfig pipeline;
     private Producer<byte[], byte[]> producer;
+    private SchemaIds schemaIds = SchemaIds.NONE;
+    private final List<Consumer<JavalinDefaultRouting>> extraRoutes = new ArrayList<>();
 
     private Builder() {}
+
+    /** The schema version each source's events are stamped with; none by default. */
+    public Builder schemaIds(SchemaIds schemaIds) {
+      this.schemaIds = Objects.requireNonNull(schemaIds, "schemaIds");
+      return this;
+    }
+
+    /**
+     * More endpoints served on the gateway's port, behind the same API-key check (the schema
+     * registry's, say). They handle their own errors.
+     */
+    public Builder routes(Consumer<JavalinDefaultRouting> routes) {
+      this.extraRoutes.add(Objects.requireNonNull(routes, "routes"));
+      return this;
+    }
 
     /** The pipeline whose sources, raw topic and gateway settings to use. */
     public Builder pipeline(PipelineConfig pipeline) {
@@ -616,7 +659,7 @@ public final class HttpGateway implements AutoCloseable {
           }
         }
       }
-      return new HttpGateway(pipeline, producer);
+      return new HttpGateway(pipeline, producer, schemaIds, extraRoutes);
     }
   }
 }

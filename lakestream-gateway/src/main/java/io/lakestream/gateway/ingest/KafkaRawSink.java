@@ -3,6 +3,7 @@ package io.lakestream.gateway.ingest;
 import io.lakestream.api.event.EventHeaders;
 import io.lakestream.api.ingest.RawRecord;
 import io.lakestream.api.ingest.RawSink;
+import io.lakestream.api.ingest.SchemaIds;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,7 @@ public final class KafkaRawSink implements RawSink {
 
   private final Producer<byte[], byte[]> producer;
   private final String topic;
+  private final SchemaIdHeaders schemaHeaders;
   private final ConcurrentHashMap<String, Header> sourceHeaders = new ConcurrentHashMap<>();
 
   /**
@@ -40,8 +42,16 @@ public final class KafkaRawSink implements RawSink {
    * @param topic the pipeline's raw topic
    */
   public KafkaRawSink(Producer<byte[], byte[]> producer, String topic) {
+    this(producer, topic, SchemaIds.NONE);
+  }
+
+  /**
+   * @param schemaIds the schema version each source's records are stamped with
+   */
+  public KafkaRawSink(Producer<byte[], byte[]> producer, String topic, SchemaIds schemaIds) {
     this.producer = producer;
     this.topic = topic;
+    this.schemaHeaders = new SchemaIdHeaders(schemaIds);
   }
 
   @Override
@@ -53,6 +63,7 @@ public final class KafkaRawSink implements RawSink {
     Header sourceHeader =
         sourceHeaders.computeIfAbsent(
             source, s -> new RecordHeader(EventHeaders.SOURCE, s.getBytes(StandardCharsets.UTF_8)));
+    Header schema = schemaHeaders.header(source);
     long now = System.currentTimeMillis();
     Header ingest =
         new RecordHeader(
@@ -70,6 +81,9 @@ public final class KafkaRawSink implements RawSink {
           new RecordHeader(EventHeaders.ORIGIN, r.origin().getBytes(StandardCharsets.UTF_8)));
       if (r.idGenerated()) {
         headers.add(ID_GENERATED);
+      }
+      if (schema != null) {
+        headers.add(schema);
       }
       if (r.error() != null) {
         headers.add(

@@ -548,6 +548,49 @@ class HttpGatewayTest {
     }
 
     @Test
+    void extraRoutesSitBehindTheSameKeysAndTheRegistryPathAnswersInItsOwnErrorShape()
+        throws Exception {
+      producer = Fixtures.mockProducer(true);
+      gateway =
+          HttpGateway.builder()
+              .pipeline(
+                  Fixtures.pipeline(
+                      Fixtures.gateway("127.0.0.1", 1_000_000, Duration.ofSeconds(5), keys)))
+              .producer(producer)
+              .schemaIds(source -> 7)
+              .routes(r -> r.get("/registry/subjects", ctx -> ctx.result("[\"sensors\"]")))
+              .build()
+              .start();
+
+      HttpResponse<String> anonymous = get("/registry/subjects", null);
+      assertThat(anonymous.statusCode()).isEqualTo(401);
+      JsonNode err = json(anonymous);
+      assertThat(err.get("error_code").asInt()).isEqualTo(401);
+      assertThat(err.get("message").asText()).contains("Authorization");
+
+      assertThat(get("/registry/subjects", "s3cret-ops-token").body()).isEqualTo("[\"sensors\"]");
+      String basic =
+          java.util.Base64.getEncoder()
+              .encodeToString(
+                  "ops:s3cret-ops-token".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      HttpResponse<String> withBasic =
+          http.send(
+              HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/registry/subjects"))
+                  .header("Authorization", "Basic " + basic)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(withBasic.statusCode()).isEqualTo(200);
+
+      // Events are stamped with the schema id the gateway was given.
+      HttpResponse<String> posted =
+          http.send(
+              postRequest("sensors", "application/json", "{\"id\":\"x\"}", "s3cret-ops-token"),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(posted.statusCode()).isEqualTo(202);
+      assertThat(header(producer.history().get(0), EventHeaders.SCHEMA_ID)).isEqualTo("7");
+    }
+
+    @Test
     void keyLimitedToOtherSourcesIs403() throws Exception {
       startWithKeys();
 

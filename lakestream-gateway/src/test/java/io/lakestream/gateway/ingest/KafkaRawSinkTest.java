@@ -64,6 +64,26 @@ class KafkaRawSinkTest {
   }
 
   @Test
+  void stampsEachRecordWithTheSourcesCurrentSchemaIdAsItIsAtSendTime() {
+    java.util.concurrent.atomic.AtomicInteger current =
+        new java.util.concurrent.atomic.AtomicInteger();
+    KafkaRawSink stamped =
+        new KafkaRawSink(
+            producer, "lakestream.p.raw", source -> source.equals("logs") ? current.get() : 9);
+    RawRecord r = RawRecord.event("a", false, null, "{}".getBytes(), "o");
+    stamped.send("logs", List.of(r));
+    current.set(3);
+    stamped.send("logs", List.of(r));
+    current.set(12);
+    stamped.send("logs", List.of(r));
+    stamped.send("other", List.of(r));
+    assertThat(producer.history())
+        .extracting(rec -> header(rec, EventHeaders.SCHEMA_ID))
+        .as("no id known yet: no header; then each send carries the id current at that moment")
+        .containsExactly(null, "3", "12", "9");
+  }
+
+  @Test
   void oneFailedRecordFailsTheBatch() {
     CompletableFuture<Void> done =
         sink.send(

@@ -108,10 +108,26 @@ public final class CuratedRowConverter implements Serializable {
    */
   public GenericRowData convert(
       String eventId, long eventTimeMillis, long ingestTimeMillis, JsonNode payload) {
+    return convert(eventId, eventTimeMillis, ingestTimeMillis, null, payload);
+  }
+
+  /**
+   * A new row as {@link #convert(String, long, long, JsonNode)} makes, with the schema version
+   * column set.
+   *
+   * @param schemaVersion registry version the event was validated against; {@code null} when none
+   */
+  public GenericRowData convert(
+      String eventId,
+      long eventTimeMillis,
+      long ingestTimeMillis,
+      Integer schemaVersion,
+      JsonNode payload) {
     GenericRowData row = new GenericRowData(arity);
     row.setField(0, eventId == null ? null : StringData.fromString(eventId));
     row.setField(1, TimestampData.fromEpochMillis(eventTimeMillis));
     row.setField(2, TimestampData.fromEpochMillis(ingestTimeMillis));
+    row.setField(CuratedSchema.SCHEMA_VERSION_INDEX, schemaVersion);
     if (payload != null && payload.isObject()) {
       int start = CuratedSchema.PAYLOAD_START;
       for (int i = 0; i < converters.length; i++) {

@@ -14,6 +14,7 @@ import org.apache.flink.table.types.logical.BigIntType;
 import org.apache.flink.table.types.logical.BooleanType;
 import org.apache.flink.table.types.logical.DateType;
 import org.apache.flink.table.types.logical.DoubleType;
+import org.apache.flink.table.types.logical.IntType;
 import org.apache.flink.table.types.logical.LocalZonedTimestampType;
 import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.RowType;
@@ -27,7 +28,8 @@ import org.apache.flink.table.types.logical.VarCharType;
  *
  * <ol>
  *   <li>the system columns {@code event_id VARCHAR NOT NULL}, {@code event_time TIMESTAMP_LTZ(3)
- *       NOT NULL} and {@code ingest_time TIMESTAMP_LTZ(3) NOT NULL};
+ *       NOT NULL}, {@code ingest_time TIMESTAMP_LTZ(3) NOT NULL} and {@code schema_version INT}
+ *       (the registry version the event was validated against);
  *   <li>the schema's top-level {@code properties}, in schema order;
  *   <li>the fields Java transforms add, typed by their {@link ColumnType} (see {@link
  *       ColumnTypes#logicalType});
@@ -82,8 +84,14 @@ public final class CuratedSchema implements Serializable {
   public static final String EVENT_TIME = "event_time";
   public static final String INGEST_TIME = "ingest_time";
 
+  /** System column: the registry version of the source's schema the event was validated against. */
+  public static final String SCHEMA_VERSION = "schema_version";
+
+  /** Position of the {@link #SCHEMA_VERSION} column. */
+  public static final int SCHEMA_VERSION_INDEX = 3;
+
   /** Position of the first payload column, after the system columns. */
-  static final int PAYLOAD_START = 3;
+  static final int PAYLOAD_START = 4;
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -124,6 +132,7 @@ public final class CuratedSchema implements Serializable {
     columns.add(EVENT_ID, new VarCharType(false, VarCharType.MAX_LENGTH), "system column");
     columns.add(EVENT_TIME, new LocalZonedTimestampType(false, 3), "system column");
     columns.add(INGEST_TIME, new LocalZonedTimestampType(false, 3), "system column");
+    columns.add(SCHEMA_VERSION, new IntType(), "system column");
     JsonNode properties = schema.get("properties");
     if (properties != null && properties.isObject()) {
       for (Map.Entry<String, JsonNode> p : properties.properties()) {

@@ -27,10 +27,17 @@ public final class InFlightRows {
 
   /** Names of the trailing origin columns, in order. */
   public static final List<String> ORIGIN_COLUMNS =
-      List.of("_raw_bytes", "_origin", "_topic", "_partition", "_offset", "_lane");
+      List.of("_raw_bytes", "_origin", "_topic", "_partition", "_offset", "_lane", "_extra");
 
   /** Position of the lane column, counted from the first origin column. */
   public static final int LANE = 5;
+
+  /**
+   * Position of the column holding, as a JSON object, the values of properties that a schema
+   * version newer than the job's plan adds (see {@link VersionColumns}); {@code null} when none.
+   * Counted from the first origin column.
+   */
+  public static final int EXTRA = 6;
 
   private InFlightRows() {}
 
@@ -43,7 +50,8 @@ public final class InFlightRows {
       new VarCharType(VarCharType.MAX_LENGTH),
       new IntType(),
       new BigIntType(),
-      new IntType()
+      new IntType(),
+      new VarBinaryType(VarBinaryType.MAX_LENGTH)
     };
     for (int i = 0; i < types.length; i++) {
       fields.add(new RowType.RowField(ORIGIN_COLUMNS.get(i), types[i]));
@@ -63,6 +71,15 @@ public final class InFlightRows {
    *     PartitionWatermarks})
    */
   public static GenericRowData of(GenericRowData curated, RawEvent e, int lane) {
+    return of(curated, e, lane, null);
+  }
+
+  /**
+   * An in-flight row that also carries the values of columns newer than the plan.
+   *
+   * @param extra a JSON object of the new columns' values, or {@code null}
+   */
+  public static GenericRowData of(GenericRowData curated, RawEvent e, int lane, byte[] extra) {
     int n = curated.getArity();
     GenericRowData row = new GenericRowData(n + ORIGIN_COLUMNS.size());
     for (int i = 0; i < n; i++) {
@@ -74,6 +91,7 @@ public final class InFlightRows {
     row.setField(n + 3, e.topic == null ? null : e.partition);
     row.setField(n + 4, e.topic == null ? null : e.offset);
     row.setField(n + 5, lane);
+    row.setField(n + EXTRA, extra);
     return row;
   }
 

@@ -20,6 +20,12 @@ public class RawEvent {
   /** Non-null when the gateway already rejected the bytes (e.g. a malformed NDJSON line). */
   public String gatewayError;
 
+  /**
+   * Registry id of the schema version the gateway stamped the event with ({@code
+   * EventHeaders.SCHEMA_ID}); 0 when it carries none and the source's current version applies.
+   */
+  public int schemaId;
+
   public String topic;
   public int partition;
   public long offset;

@@ -31,6 +31,7 @@ public final class RawEventDeserializer implements KafkaRecordDeserializationSch
     e.origin = header(h, EventHeaders.ORIGIN);
     e.gatewayError = header(h, EventHeaders.ERROR);
     e.idGenerated = h.lastHeader(EventHeaders.ID_GENERATED) != null;
+    e.schemaId = schemaId(h);
     String ingest = header(h, EventHeaders.INGEST_TIME);
     e.ingestTime = parseLong(ingest, record.timestamp());
     e.key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
@@ -47,6 +48,27 @@ public final class RawEventDeserializer implements KafkaRecordDeserializationSch
           "record has no '" + EventHeaders.SOURCE + "' header: not written by a gateway";
     }
     out.collect(e);
+  }
+
+  /**
+   * The stamped schema id; 0 when absent or not a positive number (the current version applies).
+   */
+  static int schemaId(Headers headers) {
+    Header h = headers.lastHeader(EventHeaders.SCHEMA_ID);
+    if (h == null || h.value() == null || h.value().length == 0 || h.value().length > 10) {
+      return 0;
+    }
+    int id = 0;
+    for (byte b : h.value()) {
+      if (b < '0' || b > '9') {
+        return 0;
+      }
+      id = id * 10 + (b - '0');
+      if (id < 0) {
+        return 0;
+      }
+    }
+    return id;
   }
 
   private static String header(Headers headers, String name) {

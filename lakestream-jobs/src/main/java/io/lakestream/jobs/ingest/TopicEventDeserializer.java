@@ -67,6 +67,7 @@ public final class TopicEventDeserializer implements KafkaRecordDeserializationS
       }
     }
     e.key = f.key() == null ? null : new String(f.key(), StandardCharsets.UTF_8);
+    e.schemaId = RawEventDeserializer.schemaId(record.headers());
     out.collect(e);
   }
 

@@ -29,7 +29,10 @@ public final class EnrichedRecordSerializer
             header(EventHeaders.ID, e.id),
             header(EventHeaders.SOURCE, e.source),
             header(EventHeaders.INGEST_TIME, Long.toString(e.ingestTime)));
-    return new ProducerRecord<>(topic, null, e.eventTimeMillis, e.key, e.value, headers);
+    // The record's Kafka timestamp is the ingest time, not the event time: brokers refuse records
+    // more than message.timestamp.after.max.ms (1 h by default) in the future, and one sensor with
+    // a clock ahead would otherwise fail the job. The event time is in the value.
+    return new ProducerRecord<>(topic, null, e.ingestTime, e.key, e.value, headers);
   }
 
   private static Header header(String name, String value) {

@@ -24,7 +24,7 @@ public final class LakeRows {
   /** Row type of the error-zone table. */
   public static final RowType ERROR_ROW_TYPE = FlinkSchemaUtil.convert(LakeSchemas.ERRORS_SCHEMA);
 
-  /** Schema version written until the schema registry arrives: every source is at version 1. */
+  /** Schema version written for events validated without the schema registry. */
   public static final int SCHEMA_VERSION = 1;
 
   public static TypeInformation<RowData> rawTypeInfo() {
@@ -35,15 +35,20 @@ public final class LakeRows {
     return InternalTypeInfo.of(ERROR_ROW_TYPE);
   }
 
-  /** A raw-zone row for a validated event. */
+  /** A raw-zone row for a validated event, at {@link #SCHEMA_VERSION}. */
   public static RowData raw(ValidatedEvent e) {
+    return raw(e, SCHEMA_VERSION);
+  }
+
+  /** A raw-zone row for an event validated against the given registry version. */
+  public static RowData raw(ValidatedEvent e, int schemaVersion) {
     return GenericRowData.of(
         StringData.fromString(e.id),
         StringData.fromString(e.source),
         e.key == null ? null : StringData.fromString(e.key),
         micros(e.eventTimeMicros),
         TimestampData.fromEpochMillis(e.ingestTime),
-        SCHEMA_VERSION,
+        schemaVersion,
         StringData.fromBytes(e.value));
   }
 

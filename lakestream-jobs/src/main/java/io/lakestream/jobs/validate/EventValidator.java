@@ -60,8 +60,22 @@ public final class EventValidator {
     }
   }
 
-  /** Judges one event of the named source. */
+  /** Judges one event of the named source against the schema it was declared with. */
   public Verdict check(String source, byte[] bytes) {
+    return check(source, bytes, schemas.get(source));
+  }
+
+  /**
+   * Compiles another schema text (a registered version) for {@link #check(String, byte[], Schema)}.
+   *
+   * @throws IllegalArgumentException when it is not valid JSON
+   */
+  public Schema compile(String schemaJson) {
+    return registry.getSchema(readTree(schemaJson));
+  }
+
+  /** Judges one event of the named source against {@code schema}. */
+  public Verdict check(String source, byte[] bytes, Schema schema) {
     SourceConfig cfg = sources.get(source);
     if (cfg == null) {
       return new Verdict.Rejected(
@@ -88,7 +102,7 @@ public final class EventValidator {
           Verdict.Stage.PARSE,
           "expected a JSON object, got " + node.getNodeType().name().toLowerCase());
     }
-    List<Error> errors = schemas.get(source).validate(node);
+    List<Error> errors = schema.validate(node);
     if (!errors.isEmpty()) {
       return new Verdict.Rejected(Verdict.Stage.VALIDATE, describe(errors));
     }

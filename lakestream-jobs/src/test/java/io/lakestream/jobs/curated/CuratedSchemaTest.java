@@ -79,6 +79,7 @@ class CuratedSchemaTest {
             "event_id",
             "event_time",
             "ingest_time",
+            "schema_version",
             "id",
             "device_id",
             "site",
@@ -94,8 +95,8 @@ class CuratedSchemaTest {
     assertThat(type(s, "humidity")).isEqualTo(new DoubleType());
     assertThat(type(s, "battery")).isEqualTo(new DoubleType());
     assertThat(type(s, "firmware")).isEqualTo(STRING);
-    assertThat(s.enrichmentStart()).isEqualTo(11);
-    assertThat(s.addedStart()).isEqualTo(11);
+    assertThat(s.enrichmentStart()).isEqualTo(12);
+    assertThat(s.addedStart()).isEqualTo(12);
   }
 
   @Test
@@ -107,6 +108,7 @@ class CuratedSchemaTest {
             "event_id",
             "event_time",
             "ingest_time",
+            "schema_version",
             "id",
             "ts",
             "service",
@@ -129,6 +131,7 @@ class CuratedSchemaTest {
             "event_id",
             "event_time",
             "ingest_time",
+            "schema_version",
             "id",
             "user_id",
             "session_id",
@@ -150,6 +153,7 @@ class CuratedSchemaTest {
             "event_id",
             "event_time",
             "ingest_time",
+            "schema_version",
             "id",
             "txn_id",
             "account_id",
@@ -377,15 +381,16 @@ class CuratedSchemaTest {
             "event_id",
             "event_time",
             "ingest_time",
+            "schema_version",
             "a",
             "score",
             "seen_at",
             "site_name",
             "floor",
             "active");
-    assertThat(s.addedStart()).isEqualTo(4);
-    assertThat(s.enrichmentStart()).isEqualTo(6);
-    assertThat(s.index("site_name")).isEqualTo(6);
+    assertThat(s.addedStart()).isEqualTo(5);
+    assertThat(s.enrichmentStart()).isEqualTo(7);
+    assertThat(s.index("site_name")).isEqualTo(7);
     assertThat(s.index("nope")).isEqualTo(-1);
     assertThat(type(s, "score")).isEqualTo(ColumnTypes.logicalType(ColumnType.DOUBLE));
     assertThat(type(s, "seen_at")).isEqualTo(ColumnTypes.logicalType(ColumnType.TIMESTAMP));
@@ -397,8 +402,9 @@ class CuratedSchemaTest {
   void schemaWithoutPropertiesHasOnlySystemColumns() {
     CuratedSchema s = CuratedSchema.of("{\"type\": \"object\"}", Map.of(), Map.of());
 
-    assertThat(s.columnNames()).containsExactly("event_id", "event_time", "ingest_time");
-    assertThat(s.enrichmentStart()).isEqualTo(3);
+    assertThat(s.columnNames())
+        .containsExactly("event_id", "event_time", "ingest_time", "schema_version");
+    assertThat(s.enrichmentStart()).isEqualTo(4);
   }
 
   @Test

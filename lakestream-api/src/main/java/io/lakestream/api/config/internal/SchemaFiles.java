@@ -76,21 +76,37 @@ public final class SchemaFiles {
       problem.accept("cannot read schema file " + file + ": " + e);
       return null;
     }
+    return parse(text, "schema file", file.toString(), problem);
+  }
+
+  /**
+   * Checks schema text that came from somewhere other than a file (a registry subject).
+   *
+   * @param name where the schema came from, e.g. {@code subject 'sensors' version 2}
+   * @return the schema, or {@code null} when it cannot be used
+   */
+  public static Schema parseRegistered(String text, String name, Consumer<String> problem) {
+    return parse(text, "registry schema", name, problem);
+  }
+
+  /** Checks schema text; {@code noun} and {@code name} say in messages what it is. */
+  private static Schema parse(String text, String noun, String name, Consumer<String> problem) {
     JsonNode root;
     try {
       root = JSON.readTree(text);
     } catch (JsonProcessingException e) {
-      problem.accept("schema file is not valid JSON: " + where(file, e) + ": " + firstLine(e));
+      problem.accept(noun + " is not valid JSON: " + where(name, e) + ": " + firstLine(e));
       return null;
     }
     if (root == null || root.isMissingNode()) {
-      problem.accept("schema file " + file + " is empty; write a JSON Schema object in it");
+      problem.accept(noun + " " + name + " is empty; write a JSON Schema object in it");
       return null;
     }
     if (!root.isObject()) {
       problem.accept(
-          "schema file "
-              + file
+          noun
+              + " "
+              + name
               + " must hold a JSON object (a JSON Schema), got "
               + root.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
       return null;
@@ -98,16 +114,16 @@ public final class SchemaFiles {
     JsonNode type = root.get("type");
     if (type != null && !(type.isTextual() && type.asText().equals("object"))) {
       problem.accept(
-          "schema file "
-              + file
+          noun
+              + " "
+              + name
               + " must describe JSON objects (\"type\": \"object\"), but its \"type\" is "
               + type);
       return null;
     }
     JsonNode props = root.get("properties");
     if (props != null && !props.isObject()) {
-      problem.accept(
-          "schema file " + file + ": \"properties\" must be an object of property schemas");
+      problem.accept(noun + " " + name + ": \"properties\" must be an object of property schemas");
       return null;
     }
     List<String> names = new ArrayList<>();
@@ -118,10 +134,10 @@ public final class SchemaFiles {
   }
 
   /** {@code file:line:column}, the form editors and terminals turn into links. */
-  private static String where(Path file, JsonProcessingException e) {
+  private static String where(String file, JsonProcessingException e) {
     JsonLocation loc = e.getLocation();
     if (loc == null || loc.getLineNr() < 1) {
-      return file.toString();
+      return file;
     }
     return file + ":" + loc.getLineNr() + ":" + loc.getColumnNr();
   }

@@ -70,6 +70,34 @@ public final class ApiKeyAuthenticator {
     return token.isEmpty() ? null : token;
   }
 
+  /**
+   * The token of an {@code Authorization} header: a bearer token, or the password of HTTP Basic
+   * credentials (user = the key's name, password = its token; what Kafka and schema-registry
+   * clients send). {@code null} when there is none.
+   */
+  public static String token(String authorization) {
+    String bearer = bearerToken(authorization);
+    if (bearer != null || authorization == null) {
+      return bearer;
+    }
+    String value = authorization.trim();
+    if (value.length() < 7 || !value.regionMatches(true, 0, "Basic ", 0, 6)) {
+      return null;
+    }
+    String decoded;
+    try {
+      decoded =
+          new String(
+              java.util.Base64.getDecoder().decode(value.substring(6).trim()),
+              StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    int colon = decoded.indexOf(':');
+    String token = colon < 0 ? "" : decoded.substring(colon + 1);
+    return token.isEmpty() ? null : token;
+  }
+
   private static byte[] digest(String token) {
     MessageDigest md = SHA256.get();
     md.reset();

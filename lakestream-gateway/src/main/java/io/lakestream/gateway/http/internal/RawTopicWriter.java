@@ -49,7 +49,8 @@ public final class RawTopicWriter {
    * @param originPrefix {@code http <client> req=<id>}, UTF-8
    * @param ingestTime epoch millis
    */
-  public record RequestContext(Header source, byte[] originPrefix, long ingestTime) {}
+  public record RequestContext(
+      Header source, Header schema, byte[] originPrefix, long ingestTime) {}
 
   /**
    * Sends every event of {@code batch} and returns once all are acknowledged.
@@ -91,6 +92,9 @@ public final class RawTopicWriter {
       headers.add(new RecordHeader(EventHeaders.ORIGIN, origin(originPrefix, batch, i)));
       if (batch.idGenerated(i)) {
         headers.add(ID_GENERATED);
+      }
+      if (ctx.schema() != null) {
+        headers.add(ctx.schema());
       }
       if (error != null) {
         headers.add(

@@ -45,6 +45,28 @@ class HelpersTest {
   }
 
   @Test
+  void basicCredentialsCarryTheTokenAsPassword() {
+    String basic =
+        "Basic "
+            + java.util.Base64.getEncoder()
+                .encodeToString(
+                    "a:tok-a:with-colon".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(ApiKeyAuthenticator.token(basic)).isEqualTo("tok-a:with-colon");
+    assertThat(ApiKeyAuthenticator.token("Bearer tok-b")).isEqualTo("tok-b");
+    assertThat(ApiKeyAuthenticator.token("Basic not-base64!")).isNull();
+    assertThat(
+            ApiKeyAuthenticator.token(
+                "Basic " + java.util.Base64.getEncoder().encodeToString("user-only".getBytes())))
+        .isNull();
+    assertThat(
+            ApiKeyAuthenticator.token(
+                "Basic " + java.util.Base64.getEncoder().encodeToString("a:".getBytes())))
+        .isNull();
+    assertThat(ApiKeyAuthenticator.token("Digest x")).isNull();
+    assertThat(ApiKeyAuthenticator.token(null)).isNull();
+  }
+
+  @Test
   void contentTypesMapToFormats() {
     assertThat(BodyFormat.of(null, null)).isEqualTo(BodyFormat.DETECT);
     assertThat(BodyFormat.of("application/json; charset=UTF-8", null)).isEqualTo(BodyFormat.DETECT);
