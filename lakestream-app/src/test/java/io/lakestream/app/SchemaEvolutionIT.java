@@ -105,6 +105,19 @@ class SchemaEvolutionIT {
     return HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** What {@code run} prints on stdout. */
+  private static String captured(java.util.function.IntSupplier run) {
+    java.io.PrintStream before = System.out;
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      assertThat(run.getAsInt()).isZero();
+    } finally {
+      System.setOut(before);
+    }
+    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   private static String registration(String schema) {
     ObjectNode n = TestStack.JSON.createObjectNode();
     n.put("schemaType", "JSON");
@@ -205,6 +218,33 @@ class SchemaEvolutionIT {
                   "SELECT count(*) FROM raw.sensors WHERE id LIKE 'v2-%' AND schema_version = 2"))
           .isEqualTo(v2Ids.size());
       assertThat(stack.count("SELECT count(*) FROM errors.records")).isZero();
+
+      // tables --history: the curated table's two schemas next to the subject's two versions.
+      int port = URI.create(stack.ls.gatewayUrl()).getPort();
+      Path running = dir.resolve("running.yaml");
+      Files.writeString(
+          running,
+          Files.readString(dir.resolve("pipeline.yaml"))
+              .replace("gateway: {port: 0}", "gateway: {port: " + port + "}"));
+      String history =
+          captured(
+              () ->
+                  io.lakestream.app.cli.Main.run(
+                      "tables",
+                      "-p",
+                      running.toString(),
+                      "-d",
+                      data.toString(),
+                      "--zone",
+                      "curated",
+                      "--history"));
+      assertThat(history)
+          .contains("curated.sensors  (registry subject 'sensors')")
+          .containsPattern("lake schema 0, first written [0-9T:Z-]+, 8 columns\\n")
+          .containsPattern(
+              "lake schema 1, first written [0-9T:Z-]+, 9 columns: \\+ humidity double")
+          .contains("registry version 1 (id 1)\n")
+          .contains("registry version 2 (id " + v2Id + "): + humidity \"number\"");
     }
 
     // The registry survives a restart; the job now plans with version 2 from the start.
