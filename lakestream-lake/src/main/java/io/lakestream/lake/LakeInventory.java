@@ -186,6 +186,142 @@ public final class LakeInventory {
     return List.copyOf(tables);
   }
 
+  /**
+   * Everything about one table: its schema, partition specs, current state and snapshot history.
+   *
+   * @param zone the namespace, e.g. {@code raw}
+   * @param table the table name within the zone
+   * @param location the table's base location
+   * @param columns the top-level columns of the current schema, in order
+   * @param schemaId the id of the current schema
+   * @param specs every partition spec the table has had, by ascending id; the default one is marked
+   * @param currentSnapshotId the current snapshot's id, or null when the table has none
+   * @param rows rows in the current snapshot, 0 without one
+   * @param dataFiles data files in the current snapshot, 0 without one
+   * @param snapshots the snapshots the metadata keeps, newest first
+   */
+  public record TableDescription(
+      String zone,
+      String table,
+      String location,
+      List<ColumnInfo> columns,
+      int schemaId,
+      List<SpecInfo> specs,
+      Long currentSnapshotId,
+      long rows,
+      long dataFiles,
+      List<SnapshotInfo> snapshots) {
+
+    public TableDescription {
+      Objects.requireNonNull(zone, "zone");
+      Objects.requireNonNull(table, "table");
+      columns = List.copyOf(columns);
+      specs = List.copyOf(specs);
+      snapshots = List.copyOf(snapshots);
+    }
+
+    /** The name SQL uses for the table, e.g. {@code raw.sensors}. */
+    public String name() {
+      return zone + "." + table;
+    }
+  }
+
+  /**
+   * One partition spec of a table.
+   *
+   * @param specId the spec id; data files record the spec they were written with
+   * @param partitioning the spec as text, e.g. {@code day(event_time)}; empty when unpartitioned
+   * @param isDefault whether new data is written with this spec
+   */
+  public record SpecInfo(int specId, String partitioning, boolean isDefault) {}
+
+  /**
+   * One snapshot of a table, with the changes its summary records. A count is null when the summary
+   * does not have it.
+   *
+   * @param snapshotId the snapshot id, usable with {@link QueryOptions#withSnapshot}
+   * @param parentId the previous snapshot's id, or null for the first
+   * @param committedAt when it was committed
+   * @param operation {@code append}, {@code overwrite}, {@code replace} or {@code delete}; null
+   *     when not recorded
+   * @param addedRows rows added ({@code added-records})
+   * @param removedRows rows removed ({@code deleted-records})
+   * @param addedFiles data files added ({@code added-data-files})
+   * @param removedFiles data files removed ({@code deleted-data-files})
+   */
+  public record SnapshotInfo(
+      long snapshotId,
+      Long parentId,
+      Instant committedAt,
+      String operation,
+      Long addedRows,
+      Long removedRows,
+      Long addedFiles,
+      Long removedFiles) {}
+
+  /**
+   * Describes one table: schema, partition specs, current snapshot and counts, and the snapshot
+   * list newest first. Works for tables without snapshots (no current id, zero counts, no
+   * snapshots).
+   *
+   * @throws NoSuchTableException when the table does not exist
+   * @throws IllegalStateException when the table's metadata cannot be read
+   */
+  public static TableDescription describe(Catalog catalog, TableIdentifier id) {
+    Objects.requireNonNull(catalog, "catalog");
+    Objects.requireNonNull(id, "id");
+    Table table = catalog.loadTable(id);
+    try {
+      TableInfo info = inspect(id, table);
+      List<SpecInfo> specs =
+          table.specs().values().stream()
+              .sorted(Comparator.comparingInt(PartitionSpec::specId))
+              .map(
+                  spec ->
+                      new SpecInfo(
+                          spec.specId(),
+                          partitioning(spec),
+                          spec.specId() == table.spec().specId()))
+              .toList();
+      List<Snapshot> all = new ArrayList<>();
+      table.snapshots().forEach(all::add);
+      all.sort(
+          Comparator.comparingLong(Snapshot::timestampMillis)
+              .thenComparingLong(Snapshot::sequenceNumber)
+              .reversed());
+      List<SnapshotInfo> snapshots =
+          all.stream()
+              .map(
+                  s -> {
+                    Map<String, String> summary = s.summary() == null ? Map.of() : s.summary();
+                    return new SnapshotInfo(
+                        s.snapshotId(),
+                        s.parentId(),
+                        Instant.ofEpochMilli(s.timestampMillis()),
+                        s.operation(),
+                        number(summary, SnapshotSummary.ADDED_RECORDS_PROP),
+                        number(summary, SnapshotSummary.DELETED_RECORDS_PROP),
+                        number(summary, SnapshotSummary.ADDED_FILES_PROP),
+                        number(summary, SnapshotSummary.DELETED_FILES_PROP));
+                  })
+              .toList();
+      Snapshot current = table.currentSnapshot();
+      return new TableDescription(
+          zoneOf(id),
+          id.name(),
+          table.location(),
+          info.columns(),
+          table.schema().schemaId(),
+          specs,
+          current == null ? null : current.snapshotId(),
+          info.rows(),
+          info.dataFiles(),
+          snapshots);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("cannot describe table " + id + ": " + e.getMessage(), e);
+    }
+  }
+
   /** What one loaded table holds; see {@link TableInfo}. */
   static TableInfo inspect(TableIdentifier id, Table table) {
     Snapshot current = table.currentSnapshot();

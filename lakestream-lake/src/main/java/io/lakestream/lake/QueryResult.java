@@ -2,7 +2,9 @@ package io.lakestream.lake;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -16,10 +18,28 @@ import java.util.Objects;
  *
  * @param columns the result columns, in order
  * @param rows the rows; each has one value per column
+ * @param truncated whether the query returned more rows than the row cap ({@link
+ *     QueryOptions#maxRows()}) and {@code rows} holds only the first ones
+ * @param filesScanned for every lake table, by SQL name ({@code raw.sensors}), how many data files
+ *     its view was built over, whether or not the query read it. Fewer than the snapshot holds when
+ *     the query's WHERE clause let partitions be pruned; empty for results not made by the engine
  */
-public record QueryResult(List<Column> columns, List<List<Object>> rows) {
+public record QueryResult(
+    List<Column> columns,
+    List<List<Object>> rows,
+    boolean truncated,
+    Map<String, Integer> filesScanned) {
+
+  /** A complete result (not truncated) with no scan information. */
+  public QueryResult(List<Column> columns, List<List<Object>> rows) {
+    this(columns, rows, false, Map.of());
+  }
 
   public QueryResult {
+    filesScanned =
+        filesScanned == null
+            ? Map.of()
+            : Collections.unmodifiableMap(new LinkedHashMap<>(filesScanned));
     columns = List.copyOf(columns);
     List<List<Object>> copy = new ArrayList<>(rows.size());
     for (List<Object> row : rows) {

@@ -3,15 +3,19 @@ package io.lakestream.lake;
 import io.lakestream.lake.internal.DuckSql;
 import io.lakestream.lake.internal.JdbcValues;
 import io.lakestream.lake.internal.Locations;
+import io.lakestream.lake.internal.PartitionPruner;
 import io.lakestream.lake.internal.ReadOnlyGuard;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -20,24 +24,33 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.TableScan;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.NoSuchNamespaceException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.mapping.MappedField;
 import org.apache.iceberg.mapping.NameMapping;
 import org.apache.iceberg.mapping.NameMappingParser;
 import org.apache.iceberg.types.Types.NestedField;
+import org.apache.iceberg.util.SnapshotUtil;
 
 /**
  * Read-only SQL over the lake: DuckDB queries the Parquet files of the current Iceberg snapshot of
@@ -61,6 +74,14 @@ import org.apache.iceberg.types.Types.NestedField;
  * installed or loaded, and the configuration cannot be changed; only a single SELECT-like statement
  * is accepted.
  *
+ * <p>{@link #query(String, QueryOptions)} reads older snapshots (time travel, by instant or by
+ * pinned snapshot id), cancels queries that run too long, and caps the rows read. Whatever the
+ * options, a query whose WHERE clause restricts a table's partition column to a time range with
+ * plain comparisons ({@code =}, {@code <}, {@code <=}, {@code >}, {@code >=}, {@code BETWEEN}
+ * against timestamp, date or string literals, joined by AND) gets a view over only the files of the
+ * partitions that can match ({@link QueryResult#filesScanned()} shows how many); the query is
+ * parsed by DuckDB itself for this, and anything not understood reads the whole table.
+ *
  * <p>Not supported yet: tables with row-level deletes (querying one fails with a clear message) and
  * warehouses outside the local file system.
  */
@@ -76,6 +97,16 @@ public final class SqlEngine implements AutoCloseable {
 
   private static final Pattern UNKNOWN_TABLE =
       Pattern.compile("Catalog Error: (Table|Schema) with name .* does not exist", Pattern.DOTALL);
+
+  /** Cancels queries that run too long; one daemon thread shared by every engine. */
+  private static final ScheduledThreadPoolExecutor CANCELLER = canceller();
+
+  /** A folder that does not exist, for the DuckDB folders a query has no use for. */
+  private static final String NOWHERE = "/nonexistent/lakestream";
+
+  /** Where DuckDB may spill intermediate results that do not fit in memory. */
+  private static final String SPILL_DIRECTORY =
+      Path.of(System.getProperty("java.io.tmpdir"), "lakestream-duckdb-spill").toString();
 
   private final Catalog catalog;
   private volatile boolean closed;
@@ -99,21 +130,83 @@ public final class SqlEngine implements AutoCloseable {
   }
 
   /**
-   * Runs one read-only query and reads its whole result.
+   * Runs one read-only query over the current snapshots with the {@link QueryOptions#defaults()
+   * default options}: cancelled after 30 seconds, at most 10,000 rows read.
    *
    * @throws SqlException when the query is not a single read-only statement, is invalid, names an
-   *     unknown table or column (the message then lists the tables), or fails while running
+   *     unknown table or column (the message then lists the tables), fails or times out
    */
   public QueryResult query(String sql) {
+    return query(sql, QueryOptions.defaults());
+  }
+
+  /**
+   * Runs one read-only query.
+   *
+   * <p>Tables are read at the snapshots the options ask for: pinned ones at their pinned snapshot,
+   * the others as of {@link QueryOptions#asOf()} when set, else at their current snapshot. A table
+   * read at an older snapshot has the columns of the schema that snapshot was written with; a table
+   * with no snapshot at that time reads as empty.
+   *
+   * <p>When the query's WHERE clause restricts a table's partition column (e.g. {@code event_time
+   * >= TIMESTAMPTZ '2026-01-02 00:00:00+00' AND event_time < '2026-01-03'}), the table's view holds
+   * only the files of the partitions that can match; {@link QueryResult#filesScanned()} tells how
+   * many files each table's view holds. Pruning applies only where every read of the table in the
+   * query is the single table of a SELECT with such a WHERE clause; the predicates stay in the
+   * query, so the rows are the same as without pruning.
+   *
+   * <p>The query is cancelled when running it and reading its rows takes longer than {@link
+   * QueryOptions#timeout()} (planning the tables does not count), and at most {@link
+   * QueryOptions#maxRows()} rows are read; the result says when there were more. A query that fails
+   * while it runs is run a second time to report DuckDB's message (the driver loses it when results
+   * are streamed).
+   *
+   * @throws SqlException when the query is not a single read-only statement, is invalid, names an
+   *     unknown table or column (the message then lists the tables), pins an unknown table or
+   *     snapshot (the message lists the table's newest snapshots), fails, or is cancelled after the
+   *     timeout
+   */
+  public QueryResult query(String sql, QueryOptions options) {
     ensureOpen();
-    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
+    Objects.requireNonNull(options, "options");
+    try {
+      // Streamed, so that a capped read does not make DuckDB produce the rows beyond the cap.
+      return query(sql, options, true);
+    } catch (ErrorLostInStream e) {
+      // The driver reports an error raised while a streamed query runs only as "Invalid result
+      // set"; run it again unstreamed to get DuckDB's real message.
+      return query(sql, options, false);
+    }
+  }
+
+  private QueryResult query(String sql, QueryOptions options, boolean stream) {
+    Properties props = new Properties();
+    props.setProperty("jdbc_stream_results", String.valueOf(stream));
+    // Keep the user's home folder (where DuckDB keeps secrets and extensions by default) and the
+    // working directory (the default spill folder) out of the settings a query can read.
+    props.setProperty("allow_persistent_secrets", "false");
+    props.setProperty("secret_directory", NOWHERE);
+    props.setProperty("extension_directory", NOWHERE);
+    props.setProperty("temp_directory", SPILL_DIRECTORY);
+    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:", props)) {
       // Checked before anything else: a refused statement costs no planning.
       ReadOnlyGuard.check(duck, sql);
-      List<TableView> views = plan();
+      try (Statement st = duck.createStatement()) {
+        // Render and compare timestamps in UTC, whatever the JVM or machine time zone.
+        st.execute("SET TimeZone = 'UTC'");
+      }
+      List<TableView> views = plan(duck, sql, options);
       prepare(duck, views);
-      return run(duck, sql, views);
+      return run(duck, sql, views, options, stream);
     } catch (SQLException e) {
       throw new SqlException("DuckDB failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** A streamed query failed, and the driver lost DuckDB's message. */
+  private static final class ErrorLostInStream extends RuntimeException {
+    ErrorLostInStream(SQLException cause) {
+      super(cause);
     }
   }
 
@@ -121,6 +214,19 @@ public final class SqlEngine implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+  }
+
+  private static ScheduledThreadPoolExecutor canceller() {
+    ScheduledThreadPoolExecutor executor =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "lakestream-sql-timeout");
+              t.setDaemon(true);
+              return t;
+            });
+    executor.setRemoveOnCancelPolicy(true);
+    return executor;
   }
 
   private void ensureOpen() {
@@ -150,52 +256,172 @@ public final class SqlEngine implements AutoCloseable {
     return ids;
   }
 
-  /** Plans every table now, so that one query sees one consistent set of snapshots. */
-  private List<TableView> plan() {
+  /**
+   * Plans every table now, so that one query sees one consistent set of snapshots: first which
+   * snapshot and schema each table is read at, then, with the filters the query allows, its files.
+   */
+  private List<TableView> plan(Connection duck, String sql, QueryOptions options) {
+    List<TableIdentifier> ids = tableIds();
+    Map<String, TableIdentifier> byName = new LinkedHashMap<>();
+    ids.forEach(id -> byName.put(sqlName(id), id));
+    for (String pinned : options.snapshots().keySet()) {
+      if (!byName.containsKey(pinned)) {
+        throw new SqlException(
+            "cannot pin a snapshot of unknown table "
+                + pinned
+                + "; tables: "
+                + (byName.isEmpty() ? "(none yet)" : String.join(", ", byName.keySet())));
+      }
+    }
+    List<Resolved> resolved = new ArrayList<>();
     List<TableView> views = new ArrayList<>();
-    for (TableIdentifier id : tableIds()) {
+    for (TableIdentifier id : ids) {
+      Table table;
       try {
-        views.add(planTable(id, catalog.loadTable(id)));
+        table = catalog.loadTable(id);
       } catch (NoSuchTableException e) {
-        // Dropped since it was listed.
+        continue; // Dropped since it was listed.
+      } catch (RuntimeException e) {
+        resolved.add(
+            new Resolved(
+                id, null, null, null, "cannot read table " + sqlName(id) + ": " + e.getMessage()));
+        continue;
+      }
+      resolved.add(resolve(id, table, options));
+    }
+    List<PartitionPruner.Table> prunable = new ArrayList<>();
+    for (Resolved r : resolved) {
+      if (r.problem() == null && r.snapshot() != null) {
+        prunable.add(
+            new PartitionPruner.Table(
+                r.id().namespace().level(0),
+                r.id().name(),
+                r.schema(),
+                List.copyOf(r.table().specs().values())));
+      }
+    }
+    Map<String, Expression> filters =
+        prunable.isEmpty() ? Map.of() : PartitionPruner.filters(duck, sql, prunable);
+    for (Resolved r : resolved) {
+      if (r.problem() != null) {
+        views.add(TableView.broken(r.id(), r.schema(), r.problem()));
+        continue;
+      }
+      try {
+        views.add(planTable(r, filters.get(sqlName(r.id()))));
       } catch (RuntimeException e) {
         // Missing metadata or manifests break queries over this table only.
         views.add(
-            TableView.broken(id, null, "cannot read table " + sqlName(id) + ": " + e.getMessage()));
+            TableView.broken(
+                r.id(),
+                r.schema(),
+                "cannot read table " + sqlName(r.id()) + ": " + e.getMessage()));
       }
     }
     return views;
   }
 
-  private static TableView planTable(TableIdentifier id, Table table) {
+  /**
+   * A table at the snapshot the options ask for.
+   *
+   * @param snapshot the snapshot to read; null when there is none (the table reads as empty)
+   * @param schema the columns of the table at that snapshot
+   * @param problem why the table cannot be read, or null
+   */
+  private record Resolved(
+      TableIdentifier id, Table table, Snapshot snapshot, Schema schema, String problem) {}
+
+  private static Resolved resolve(TableIdentifier id, Table table, QueryOptions options) {
+    String name = sqlName(id);
+    Long pinned = options.snapshots().get(name);
+    Snapshot snapshot;
+    try {
+      if (pinned != null) {
+        snapshot = table.snapshot(pinned);
+        if (snapshot == null) {
+          throw new SqlException(
+              "table " + name + " has no snapshot " + pinned + "; " + newestSnapshots(table));
+        }
+      } else if (options.asOf() != null) {
+        Long asOf = SnapshotUtil.nullableSnapshotIdAsOfTime(table, options.asOf().toEpochMilli());
+        snapshot = asOf == null ? null : table.snapshot(asOf);
+      } else {
+        snapshot = table.currentSnapshot();
+      }
+    } catch (SqlException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      return new Resolved(
+          id, table, null, table.schema(), "cannot read table " + name + ": " + e.getMessage());
+    }
+    // The current snapshot reads with the current schema (columns added since it was committed
+    // read as null); an older one with the schema it was written with.
+    Schema schema = table.schema();
+    boolean timeTravel = pinned != null || options.asOf() != null;
+    if (timeTravel && snapshot != null && snapshot.schemaId() != null) {
+      schema = table.schemas().getOrDefault(snapshot.schemaId(), schema);
+    }
+    return new Resolved(id, table, snapshot, schema, null);
+  }
+
+  /** The table's newest five snapshots as text, for messages. */
+  private static String newestSnapshots(Table table) {
+    List<Snapshot> all = new ArrayList<>();
+    table.snapshots().forEach(all::add);
+    if (all.isEmpty()) {
+      return "it has no snapshots yet";
+    }
+    all.sort(
+        Comparator.comparingLong(Snapshot::timestampMillis)
+            .thenComparingLong(Snapshot::sequenceNumber)
+            .reversed());
+    String list =
+        all.stream()
+            .limit(5)
+            .map(s -> s.snapshotId() + " (" + Instant.ofEpochMilli(s.timestampMillis()) + ")")
+            .collect(Collectors.joining(", "));
+    return (all.size() > 5 ? "its newest 5 of " + all.size() + " snapshots: " : "its snapshots: ")
+        + list;
+  }
+
+  private static TableView planTable(Resolved r, Expression filter) {
+    TableIdentifier id = r.id();
+    Table table = r.table();
+    Schema schema = r.schema();
     String name = sqlName(id);
     Set<String> files = new LinkedHashSet<>();
-    try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
-      for (FileScanTask task : tasks) {
-        if (!task.deletes().isEmpty()) {
-          return TableView.broken(
-              id, table.schema(), "table " + name + " has row-level deletes; not supported yet");
-        }
-        String location = task.file().location();
-        if (!Locations.isLocal(location)) {
-          String problem =
-              String.format(
-                  "table %s has data files outside the local file system (%s);"
-                      + " SQL reads local warehouses only",
-                  name, location);
-          return TableView.broken(id, table.schema(), problem);
-        }
-        files.add(Locations.localPath(location));
+    if (r.snapshot() != null) {
+      TableScan scan = table.newScan().useSnapshot(r.snapshot().snapshotId());
+      if (filter != null) {
+        scan = scan.filter(filter);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot plan table " + name, e);
+      try (CloseableIterable<FileScanTask> tasks = scan.planFiles()) {
+        for (FileScanTask task : tasks) {
+          if (!task.deletes().isEmpty()) {
+            return TableView.broken(
+                id, schema, "table " + name + " has row-level deletes; not supported yet");
+          }
+          String location = task.file().location();
+          if (!Locations.isLocal(location)) {
+            String problem =
+                String.format(
+                    "table %s has data files outside the local file system (%s);"
+                        + " SQL reads local warehouses only",
+                    name, location);
+            return TableView.broken(id, schema, problem);
+          }
+          files.add(Locations.localPath(location));
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot plan table " + name, e);
+      }
     }
     // Files imported into Iceberg (add_files, migrate) may have no field ids; Iceberg then matches
     // their columns through the table's name mapping.
     String mapping = table.properties().get(TableProperties.DEFAULT_NAME_MAPPING);
     return new TableView(
         id,
-        table.schema(),
+        schema,
         List.copyOf(files),
         mapping == null ? null : NameMappingParser.fromJson(mapping),
         null);
@@ -204,8 +430,6 @@ public final class SqlEngine implements AutoCloseable {
   private static void prepare(Connection duck, List<TableView> views) throws SQLException {
     Set<String> allowed = new LinkedHashSet<>();
     try (Statement st = duck.createStatement()) {
-      // Render and compare timestamps in UTC, whatever the JVM or machine time zone.
-      st.execute("SET TimeZone = 'UTC'");
       for (String schema :
           views.stream().map(v -> v.id().namespace().level(0)).distinct().toList()) {
         st.execute("CREATE SCHEMA IF NOT EXISTS " + DuckSql.ident(schema));
@@ -238,26 +462,59 @@ public final class SqlEngine implements AutoCloseable {
     }
   }
 
-  private QueryResult run(Connection duck, String sql, List<TableView> views) {
-    try (Statement st = duck.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      ResultSetMetaData md = rs.getMetaData();
-      int n = md.getColumnCount();
-      List<QueryResult.Column> columns = new ArrayList<>(n);
-      for (int i = 1; i <= n; i++) {
-        columns.add(new QueryResult.Column(md.getColumnLabel(i), md.getColumnTypeName(i)));
-      }
-      List<List<Object>> rows = new ArrayList<>();
-      while (rs.next()) {
-        List<Object> row = new ArrayList<>(n);
+  private QueryResult run(
+      Connection duck, String sql, List<TableView> views, QueryOptions options, boolean stream) {
+    Map<String, Integer> filesScanned = new LinkedHashMap<>();
+    views.forEach(v -> filesScanned.put(sqlName(v.id()), v.files().size()));
+    AtomicBoolean timedOut = new AtomicBoolean();
+    try (Statement st = duck.createStatement()) {
+      ScheduledFuture<?> canceller =
+          CANCELLER.schedule(
+              () -> {
+                timedOut.set(true);
+                try {
+                  st.cancel();
+                } catch (SQLException | RuntimeException e) {
+                  // Finished or closed meanwhile: nothing left to cancel.
+                }
+              },
+              options.timeout().toNanos(),
+              TimeUnit.NANOSECONDS);
+      try (ResultSet rs = st.executeQuery(sql)) {
+        ResultSetMetaData md = rs.getMetaData();
+        int n = md.getColumnCount();
+        List<QueryResult.Column> columns = new ArrayList<>(n);
         for (int i = 1; i <= n; i++) {
-          row.add(JdbcValues.read(rs, i, columns.get(i - 1).type()));
+          columns.add(new QueryResult.Column(md.getColumnLabel(i), md.getColumnTypeName(i)));
         }
-        rows.add(row);
+        List<List<Object>> rows = new ArrayList<>();
+        boolean truncated = false;
+        while (rs.next()) {
+          if (rows.size() == options.maxRows()) {
+            truncated = true;
+            break;
+          }
+          List<Object> row = new ArrayList<>(n);
+          for (int i = 1; i <= n; i++) {
+            row.add(JdbcValues.read(rs, i, columns.get(i - 1).type()));
+          }
+          rows.add(row);
+        }
+        if (timedOut.get()) {
+          throw cancelled(options.timeout(), null);
+        }
+        return new QueryResult(columns, rows, truncated, filesScanned);
+      } finally {
+        canceller.cancel(false);
       }
-      return new QueryResult(columns, rows);
     } catch (SQLException e) {
+      if (timedOut.get()) {
+        throw cancelled(options.timeout(), e);
+      }
       String msg = e.getMessage();
+      if (stream && msg != null && msg.contains("Invalid result set")) {
+        throw new ErrorLostInStream(e);
+      }
       if (msg != null && UNKNOWN_TABLE.matcher(msg).find()) {
         String tables =
             views.isEmpty()
@@ -267,6 +524,26 @@ public final class SqlEngine implements AutoCloseable {
       }
       throw new SqlException(msg, e);
     }
+  }
+
+  private static SqlException cancelled(Duration timeout, SQLException cause) {
+    String limit = seconds(timeout);
+    return new SqlException(
+        "query cancelled after "
+            + limit
+            + " (the limit for one query is "
+            + limit
+            + "; narrow the query or raise the timeout)",
+        cause);
+  }
+
+  /** A duration for messages: {@code 30 s}, {@code 1.5 s}. */
+  private static String seconds(Duration d) {
+    if (d.toNanos() % 1_000_000_000L == 0) {
+      return d.toSeconds() + " s";
+    }
+    return java.math.BigDecimal.valueOf(d.toMillis(), 3).stripTrailingZeros().toPlainString()
+        + " s";
   }
 
   private static String sqlName(TableIdentifier id) {
