@@ -10,8 +10,13 @@ import java.util.Objects;
  * @param warehouse warehouse location (a local path or a URI such as {@code s3://bucket/lake})
  * @param catalogUri JDBC URI of the Iceberg JDBC catalog, {@code jdbc:sqlite:...} when embedded
  * @param catalogProperties extra Iceberg catalog properties passed through as is
+ * @param export tables mirrored into PostgreSQL, or {@code null}
  */
-public record LakeConfig(String warehouse, String catalogUri, Map<String, String> catalogProperties)
+public record LakeConfig(
+    String warehouse,
+    String catalogUri,
+    Map<String, String> catalogProperties,
+    ExportSettings export)
     implements Serializable {
 
   public LakeConfig {
@@ -19,5 +24,10 @@ public record LakeConfig(String warehouse, String catalogUri, Map<String, String
     Objects.requireNonNull(catalogUri, "catalogUri");
     catalogProperties =
         java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(catalogProperties));
+  }
+
+  /** A lake without exports. */
+  public LakeConfig(String warehouse, String catalogUri, Map<String, String> catalogProperties) {
+    this(warehouse, catalogUri, catalogProperties, null);
   }
 }

@@ -91,7 +91,11 @@ public final class PipelineLoader {
       List.of("host", "port", "max_body", "kafka_timeout", "allow_insecure_bind", "api_keys");
   private static final List<String> API_KEY_KEYS = List.of("name", "token", "sources");
   private static final List<String> LAKE_KEYS =
-      List.of("warehouse", "catalog_uri", "catalog_properties");
+      List.of("warehouse", "catalog_uri", "catalog_properties", "export");
+  private static final List<String> EXPORT_KEYS = List.of("postgres");
+  private static final List<String> POSTGRES_EXPORT_KEYS =
+      List.of("url", "user", "password", "schema", "every", "tables");
+  private static final List<String> EXPORT_TABLE_KEYS = List.of("key");
   private static final List<String> SOURCE_KEYS =
       List.of(
           "type",
@@ -2444,7 +2448,72 @@ public final class PipelineLoader {
       }
     }
     Map<String, String> properties = l.stringMap("catalog_properties");
-    return new LakeConfig(warehouse, catalogUri, properties);
+    return new LakeConfig(warehouse, catalogUri, properties, export(l));
+  }
+
+  /** {@code lake.export}; {@code null} when absent or wrong (reported). */
+  private ExportSettings export(YamlMap lake) {
+    if (lake.entry("export") == null) {
+      return null;
+    }
+    YamlMap pg = lake.section("export", EXPORT_KEYS).section("postgres", POSTGRES_EXPORT_KEYS);
+    if (pg.isEmpty()) {
+      reader.report(
+          lake.entry("export").path(),
+          lake.entry("export").keyNode(),
+          "needs a 'postgres:' block; e.g. 'export: {postgres: {url: jdbc:postgresql://db:5432/dw,"
+              + " user: lakestream, tables: {curated.sensors: {}}}}'");
+      return null;
+    }
+    Scalar url = pg.requiredScalar("url", "url: jdbc:postgresql://db:5432/analytics");
+    if (url != null && !url.text().startsWith("jdbc:postgresql:")) {
+      reader.report(url, "must be a PostgreSQL JDBC URL, e.g. jdbc:postgresql://db:5432/analytics");
+      url = null;
+    }
+    Scalar user = pg.requiredScalar("user", "user: lakestream");
+    String password = pg.string("password", "");
+    String schema = pg.string("schema", ExportSettings.DEFAULT_SCHEMA);
+    Duration every = ExportSettings.DEFAULT_EVERY;
+    YamlMap.Entry everyEntry = pg.entry("every");
+    if (everyEntry != null
+        && everyEntry.value() instanceof ScalarNode sn
+        && sn.getValue().equals("off")) {
+      every = null;
+    } else {
+      every = pg.duration("every", ExportSettings.DEFAULT_EVERY);
+    }
+    List<ExportSettings.Table> tables = new ArrayList<>();
+    YamlMap t = pg.requiredMap("tables", null, "tables: {curated.sensors: {}}");
+    if (t != null) {
+      for (YamlMap.Entry e : t.entries()) {
+        if (!e.key().matches("[a-z_][a-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*")) {
+          reader.report(
+              e.path(),
+              e.keyNode(),
+              "'" + e.key() + "' is not a lake table name like curated.sensors (zone.table)");
+          continue;
+        }
+        List<String> key = List.of("event_id");
+        if (!YamlReader.isNull(e.value())) {
+          YamlMap tm =
+              reader.map(e.value(), e.path(), e.keyNode().getStartMark(), EXPORT_TABLE_KEYS);
+          if (tm != null && tm.entry("key") != null) {
+            List<Scalar> cols = tm.scalarList("key", "a list of column names");
+            if (cols != null && !cols.isEmpty()) {
+              key = cols.stream().map(Scalar::text).toList();
+            }
+          }
+        }
+        tables.add(new ExportSettings.Table(e.key(), key));
+      }
+      if (tables.isEmpty() && t.entries().isEmpty()) {
+        reader.report(t.path(), t.mark(), "names no table; e.g. 'tables: {curated.sensors: {}}'");
+      }
+    }
+    if (url == null || user == null || tables.isEmpty()) {
+      return null;
+    }
+    return new ExportSettings(url.text(), user.text(), password, schema, every, tables);
   }
 
   /**

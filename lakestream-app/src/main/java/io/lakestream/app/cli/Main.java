@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
       ValidateCommand.class,
       SqlCommand.class,
       TablesCommand.class,
+      DescribeCommand.class,
+      ExportCommand.class,
       BenchCommand.class,
       DetectCommand.class,
       CommandLine.HelpCommand.class

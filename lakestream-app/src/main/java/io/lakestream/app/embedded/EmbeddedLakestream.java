@@ -2,6 +2,8 @@ package io.lakestream.app.embedded;
 
 import io.lakestream.api.config.PipelineConfig;
 import io.lakestream.app.alerts.AlertDispatcher;
+import io.lakestream.app.export.WarehouseExport;
+import io.lakestream.app.http.SqlEndpoint;
 import io.lakestream.gateway.http.HttpGateway;
 import io.lakestream.gateway.ingest.KafkaRawSink;
 import io.lakestream.jobs.PipelineJob;
@@ -93,6 +95,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
   private final HttpGateway gateway;
   private final SourceServers sources;
   private final PipelineSchemas schemas;
+  private final WarehouseExport export;
   private final AlertDispatcher alerts;
   private final RestorePoints restorePoints;
   private final Optional<Path> restoredFrom;
@@ -111,6 +114,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
       HttpGateway gateway,
       SourceServers sources,
       PipelineSchemas schemas,
+      WarehouseExport export,
       AlertDispatcher alerts,
       RestorePoints restorePoints,
       Optional<Path> restoredFrom,
@@ -125,6 +129,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
     this.gateway = gateway;
     this.sources = sources;
     this.schemas = schemas;
+    this.export = export;
     this.alerts = alerts;
     this.restorePoints = restorePoints;
     this.restoredFrom = restoredFrom;
@@ -189,6 +194,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
               .producer(producer)
               .schemaIds(schemas)
               .routes(r -> registryRoutes.mount(r, HttpGateway.REGISTRY_PATH))
+              .routes(new SqlEndpoint(lake.catalog())::mount)
               .build();
       gateway.start();
       started.add(gateway);
@@ -196,6 +202,13 @@ public final class EmbeddedLakestream implements AutoCloseable {
           SourceServers.start(
               cfg, new KafkaRawSink(producer, cfg.rawTopic(), schemas), dataDir.resolve("sources"));
       started.add(sources);
+      WarehouseExport export =
+          cfg.lake().export() == null
+              ? null
+              : WarehouseExport.schedule(cfg.lake().export(), lake.catalog());
+      if (export != null) {
+        started.add(export);
+      }
       return new EmbeddedLakestream(
           lock,
           cfg,
@@ -207,6 +220,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
           gateway,
           sources,
           schemas,
+          export,
           alerts,
           points,
           restore,
@@ -550,6 +564,9 @@ public final class EmbeddedLakestream implements AutoCloseable {
     if (alerts != null) {
       // The job has stopped, so every alert it made is in Kafka: let deliveries finish briefly.
       alerts.close(closed && !crashing ? Duration.ofSeconds(10) : Duration.ZERO);
+    }
+    if (export != null) {
+      closeQuietly("warehouse export", export);
     }
     closeQuietly("lake catalog", lake);
     closeQuietly("schema registry", schemas);
