@@ -11,12 +11,14 @@ import java.util.Objects;
  * @param catalogUri JDBC URI of the Iceberg JDBC catalog, {@code jdbc:sqlite:...} when embedded
  * @param catalogProperties extra Iceberg catalog properties passed through as is
  * @param export tables mirrored into PostgreSQL, or {@code null}
+ * @param maintenance table upkeep settings; {@code null} for the defaults
  */
 public record LakeConfig(
     String warehouse,
     String catalogUri,
     Map<String, String> catalogProperties,
-    ExportSettings export)
+    ExportSettings export,
+    MaintenanceSettings maintenance)
     implements Serializable {
 
   public LakeConfig {
@@ -24,10 +26,13 @@ public record LakeConfig(
     Objects.requireNonNull(catalogUri, "catalogUri");
     catalogProperties =
         java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(catalogProperties));
+    if (maintenance == null) {
+      maintenance = MaintenanceSettings.defaults();
+    }
   }
 
-  /** A lake without exports. */
+  /** A lake without exports, with the default upkeep. */
   public LakeConfig(String warehouse, String catalogUri, Map<String, String> catalogProperties) {
-    this(warehouse, catalogUri, catalogProperties, null);
+    this(warehouse, catalogUri, catalogProperties, null, null);
   }
 }

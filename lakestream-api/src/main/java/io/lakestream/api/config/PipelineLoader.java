@@ -91,7 +91,15 @@ public final class PipelineLoader {
       List.of("host", "port", "max_body", "kafka_timeout", "allow_insecure_bind", "api_keys");
   private static final List<String> API_KEY_KEYS = List.of("name", "token", "sources");
   private static final List<String> LAKE_KEYS =
-      List.of("warehouse", "catalog_uri", "catalog_properties", "export");
+      List.of("warehouse", "catalog_uri", "catalog_properties", "export", "maintenance");
+  private static final List<String> MAINTENANCE_KEYS =
+      List.of(
+          "every",
+          "target_file_size",
+          "min_input_files",
+          "keep_snapshots",
+          "retain_last",
+          "orphan_min_age");
   private static final List<String> EXPORT_KEYS = List.of("postgres");
   private static final List<String> POSTGRES_EXPORT_KEYS =
       List.of("url", "user", "password", "schema", "every", "tables");
@@ -2448,7 +2456,27 @@ public final class PipelineLoader {
       }
     }
     Map<String, String> properties = l.stringMap("catalog_properties");
-    return new LakeConfig(warehouse, catalogUri, properties, export(l));
+    return new LakeConfig(warehouse, catalogUri, properties, export(l), maintenance(l));
+  }
+
+  /** {@code lake.maintenance}, with defaults for what it leaves out. */
+  private MaintenanceSettings maintenance(YamlMap lake) {
+    MaintenanceSettings d = MaintenanceSettings.defaults();
+    YamlMap m = lake.section("maintenance", MAINTENANCE_KEYS);
+    Duration every = d.every();
+    YamlMap.Entry e = m.entry("every");
+    if (e != null && e.value() instanceof ScalarNode sn && sn.getValue().equals("off")) {
+      every = null;
+    } else {
+      every = m.duration("every", d.every());
+    }
+    return new MaintenanceSettings(
+        every,
+        m.size("target_file_size", d.targetFileSizeBytes()),
+        m.integer("min_input_files", d.minInputFiles(), 2, 10_000),
+        m.duration("keep_snapshots", d.keepSnapshots()),
+        m.integer("retain_last", d.retainLast(), 1, 100_000),
+        m.duration("orphan_min_age", d.orphanMinAge()));
   }
 
   /** {@code lake.export}; {@code null} when absent or wrong (reported). */

@@ -111,6 +111,19 @@ final class BenchCommand implements Callable<Integer> {
   String ingest;
 
   @Option(
+      names = "--lake",
+      description =
+          "Query benchmark: a curated table of --events rows (default here 10,000,000) in the"
+              + " streaming job's file layout; times an aggregate by key and hour, a one-day"
+              + " filtered count and a top-N (--runs each, after a warm-up).")
+  boolean lake;
+
+  @Option(
+      names = "--commits",
+      description = "With --lake: commits the rows arrive in (default: ${DEFAULT-VALUE}).")
+  int commits = 200;
+
+  @Option(
       names = "--runs",
       description = "With --ingest: measured runs (default: ${DEFAULT-VALUE}).")
   int runs = 3;
@@ -153,6 +166,9 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (ingest != null) {
       return runIngest();
+    }
+    if (lake) {
+      return runLake();
     }
     Path dataDir =
         pipeline.dataDir.equals(Path.of("data"))
@@ -226,6 +242,25 @@ final class BenchCommand implements Callable<Integer> {
     } finally {
       if (!keep) {
         EmbeddedLakestream.deleteTree(dataDir);
+      }
+    }
+  }
+
+  private int runLake() throws Exception {
+    Path dir =
+        pipeline.dataDir.equals(Path.of("data"))
+            ? Files.createTempDirectory("lakestream-bench-")
+            : pipeline.dataDirAbsolute();
+    long rows = events == 1_000_000 ? 10_000_000 : events;
+    try {
+      boolean ok =
+          new io.lakestream.app.bench.LakeBench(System.out)
+              .run(dir, rows, commits, Math.max(1, runs));
+      printPeakRss();
+      return ok ? 0 : 1;
+    } finally {
+      if (!keep) {
+        EmbeddedLakestream.deleteTree(dir);
       }
     }
   }

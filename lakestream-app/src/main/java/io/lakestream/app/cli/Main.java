@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       TablesCommand.class,
       DescribeCommand.class,
       ExportCommand.class,
+      MaintainCommand.class,
       BenchCommand.class,
       DetectCommand.class,
       CommandLine.HelpCommand.class

@@ -4,6 +4,7 @@ import io.lakestream.api.config.PipelineConfig;
 import io.lakestream.app.alerts.AlertDispatcher;
 import io.lakestream.app.export.WarehouseExport;
 import io.lakestream.app.http.SqlEndpoint;
+import io.lakestream.app.maintain.LakeUpkeep;
 import io.lakestream.gateway.http.HttpGateway;
 import io.lakestream.gateway.ingest.KafkaRawSink;
 import io.lakestream.jobs.PipelineJob;
@@ -96,6 +97,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
   private final SourceServers sources;
   private final PipelineSchemas schemas;
   private final WarehouseExport export;
+  private final LakeUpkeep upkeep;
   private final AlertDispatcher alerts;
   private final RestorePoints restorePoints;
   private final Optional<Path> restoredFrom;
@@ -115,6 +117,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
       SourceServers sources,
       PipelineSchemas schemas,
       WarehouseExport export,
+      LakeUpkeep upkeep,
       AlertDispatcher alerts,
       RestorePoints restorePoints,
       Optional<Path> restoredFrom,
@@ -130,6 +133,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
     this.sources = sources;
     this.schemas = schemas;
     this.export = export;
+    this.upkeep = upkeep;
     this.alerts = alerts;
     this.restorePoints = restorePoints;
     this.restoredFrom = restoredFrom;
@@ -209,6 +213,8 @@ public final class EmbeddedLakestream implements AutoCloseable {
       if (export != null) {
         started.add(export);
       }
+      LakeUpkeep upkeep = LakeUpkeep.schedule(cfg.lake().maintenance(), lake.catalog(), dataDir);
+      started.add(upkeep);
       return new EmbeddedLakestream(
           lock,
           cfg,
@@ -221,6 +227,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
           sources,
           schemas,
           export,
+          upkeep,
           alerts,
           points,
           restore,
@@ -568,6 +575,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
     if (export != null) {
       closeQuietly("warehouse export", export);
     }
+    closeQuietly("table upkeep", upkeep);
     closeQuietly("lake catalog", lake);
     closeQuietly("schema registry", schemas);
     if (kafka != null) {

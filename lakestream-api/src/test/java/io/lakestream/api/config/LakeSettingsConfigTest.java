@@ -14,8 +14,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code lake.export.postgres}: which tables are mirrored into PostgreSQL, and how. */
-class LakeExportConfigTest {
+/** {@code lake.export} (tables mirrored into PostgreSQL) and {@code lake.maintenance}. */
+class LakeSettingsConfigTest {
 
   @TempDir Path dir;
 
@@ -106,5 +106,24 @@ class LakeExportConfigTest {
     assertThat(problems("  export: {mysql: {}}\n"))
         .isNotEmpty()
         .anySatisfy(p -> assertThat(p.message()).contains("mysql"));
+  }
+
+  @Test
+  void maintenanceHasDefaultsAndCanBeTunedOrRunByHandOnly() {
+    assertThat(parse("  warehouse: ${data_dir}/w\n").lake().maintenance())
+        .isEqualTo(MaintenanceSettings.defaults());
+    MaintenanceSettings m =
+        parse(
+                "  maintenance: {every: off, target_file_size: 64MB, min_input_files: 8,"
+                    + " keep_snapshots: 2d, retain_last: 3, orphan_min_age: 1d}\n")
+            .lake()
+            .maintenance();
+    assertThat(m)
+        .isEqualTo(
+            new MaintenanceSettings(
+                null, 64L * 1024 * 1024, 8, Duration.ofDays(2), 3, Duration.ofDays(1)));
+    assertThat(problems("  maintenance: {every: 1h, min_input_files: 1}\n"))
+        .singleElement()
+        .satisfies(p -> assertThat(p.path()).isEqualTo("lake.maintenance.min_input_files"));
   }
 }
