@@ -31,8 +31,7 @@ class MaintainCommandIT {
   private static final String ROWS =
       "SELECT event_id, device_id, temperature FROM curated.sensors ORDER BY event_id";
 
-  @Test
-  void maintainCompactsTheStreamingJobsSmallFilesAndKeepsEveryRow() throws Exception {
+  private PipelineConfig pipeline(String maintenance) throws Exception {
     Files.writeString(
         dir.resolve("s.schema.json"),
         """
@@ -50,31 +49,78 @@ class MaintainCommandIT {
         kafka: {partitions: 1}
         gateway: {port: 0}
         lake:
-          maintenance: {every: off}
+          maintenance: MAINTENANCE
         sources:
           sensors:
             type: http
             schema: s.schema.json
             key: device_id
             event_time: {field: ts}
-        """);
+        """
+            .replace("MAINTENANCE", maintenance));
+    return PipelineLoader.load(file, Map.of("data_dir", dir.resolve("data").toString()));
+  }
+
+  private static String reading(int i) {
+    return "{\"id\":\"e-"
+        + String.format("%04d", i)
+        + "\",\"device_id\":\"d-"
+        + (i % 3)
+        + "\",\"ts\":\"2026-12-01T10:00:00Z\",\"temperature\":"
+        + i
+        + ".5}";
+  }
+
+  @Test
+  void upCompactsWhileEventsKeepComingAndLosesNothing() throws Exception {
+    PipelineConfig cfg = pipeline("{every: 3s, min_input_files: 3}");
+    try (TestStack stack = TestStack.start(cfg, dir.resolve("data"))) {
+      int sent = 0;
+      long seenFewerFiles = 0;
+      long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+      while (System.nanoTime() < deadline) {
+        int from = sent;
+        assertThat(
+                stack
+                    .postNdjson(
+                        "sensors",
+                        java.util.stream.IntStream.range(from, from + 20)
+                            .mapToObj(MaintainCommandIT::reading)
+                            .toList())
+                    .status())
+            .isEqualTo(202);
+        sent += 20;
+        Thread.sleep(700);
+        long files = LakeInventory.tables(stack.ls.lake().catalog(), "curated").get(0).dataFiles();
+        long commits =
+            LakeInventory.tables(stack.ls.lake().catalog(), "curated").get(0).snapshots();
+        if (commits > 8 && files < commits / 2) {
+          seenFewerFiles++;
+        }
+      }
+      int total = sent;
+      await()
+          .atMost(Duration.ofMinutes(1))
+          .until(() -> stack.count("SELECT count(*) FROM curated.sensors") == total);
+      assertThat(seenFewerFiles).as("compactions happened while events kept coming").isPositive();
+      assertThat(stack.count("SELECT count(DISTINCT event_id) FROM curated.sensors"))
+          .isEqualTo(total);
+      assertThat(stack.count("SELECT count(*) FROM errors.records")).isZero();
+    }
+  }
+
+  @Test
+  void maintainCompactsTheStreamingJobsSmallFilesAndKeepsEveryRow() throws Exception {
+    PipelineConfig cfg = pipeline("{every: off}");
+    Path file = dir.resolve("pipeline.yaml");
     Path data = dir.resolve("data");
-    PipelineConfig cfg = PipelineLoader.load(file, Map.of("data_dir", data.toString()));
     try (TestStack stack = TestStack.start(cfg, data)) {
       // One small commit after another: each leaves a file per table.
       for (int c = 0; c < 8; c++) {
         int from = c * 50;
         List<String> lines =
             java.util.stream.IntStream.range(from, from + 50)
-                .mapToObj(
-                    i ->
-                        "{\"id\":\"e-"
-                            + String.format("%04d", i)
-                            + "\",\"device_id\":\"d-"
-                            + (i % 3)
-                            + "\",\"ts\":\"2026-12-01T10:00:00Z\",\"temperature\":"
-                            + i
-                            + ".5}")
+                .mapToObj(MaintainCommandIT::reading)
                 .toList();
         assertThat(stack.postNdjson("sensors", lines).status()).isEqualTo(202);
         int expected = from + 50;
