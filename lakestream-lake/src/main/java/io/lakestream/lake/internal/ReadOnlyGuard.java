@@ -11,9 +11,10 @@ import java.sql.SQLException;
  *
  * <p>{@code json_serialize_sql} parses the text and serializes it only when every statement is a
  * SELECT (which includes WITH, VALUES, FROM-first, DESCRIBE, SHOW and SUMMARIZE, all parsed as
- * selects); anything else (COPY, CREATE, INSTALL, SET, ATTACH, PRAGMA, ...) comes back as an error.
- * Asking the real parser avoids the holes of keyword matching (comments, CTE tricks, several
- * statements). Function calls that touch files are stopped separately by the engine's settings.
+ * selects); {@code EXPLAIN [ANALYZE]} is let through when what it explains is; anything else (COPY,
+ * CREATE, INSTALL, SET, ATTACH, PRAGMA, ...) comes back as an error. Asking the real parser avoids
+ * the holes of keyword matching (comments, CTE tricks, several statements). Function calls that
+ * touch files are stopped separately by the engine's settings.
  */
 public final class ReadOnlyGuard {
 
@@ -23,6 +24,11 @@ public final class ReadOnlyGuard {
   private static final String CHECK =
       "SELECT j->>'error', j->>'error_type', j->>'error_message', json_array_length(j,"
           + " 'statements') FROM (SELECT json_serialize_sql(?::VARCHAR) AS j)";
+
+  /** {@code EXPLAIN} or {@code EXPLAIN ANALYZE} at the very start, before the query it explains. */
+  private static final java.util.regex.Pattern EXPLAIN =
+      java.util.regex.Pattern.compile(
+          "^\\s*EXPLAIN(\\s+ANALYZE)?\\s+", java.util.regex.Pattern.CASE_INSENSITIVE);
 
   private ReadOnlyGuard() {}
 
@@ -34,6 +40,16 @@ public final class ReadOnlyGuard {
   public static void check(Connection duck, String sql) throws SQLException {
     if (sql == null || sql.isBlank()) {
       throw new SqlException("empty query");
+    }
+    // EXPLAIN (ANALYZE) of a query is as harmless as the query: check what it explains.
+    java.util.regex.Matcher explain = EXPLAIN.matcher(sql);
+    if (explain.find()) {
+      String explained = sql.substring(explain.end());
+      if (EXPLAIN.matcher(explained).find()) {
+        throw new SqlException(READ_ONLY + "; EXPLAIN takes one query");
+      }
+      check(duck, explained);
+      return;
     }
     try (PreparedStatement ps = duck.prepareStatement(CHECK)) {
       ps.setString(1, sql);
@@ -48,7 +64,7 @@ public final class ReadOnlyGuard {
         }
         if (error) {
           throw new SqlException(
-              READ_ONLY + " (SELECT, WITH, VALUES, FROM, DESCRIBE, SHOW or SUMMARIZE)");
+              READ_ONLY + " (SELECT, WITH, VALUES, FROM, DESCRIBE, SHOW, SUMMARIZE or EXPLAIN)");
         }
         if (statements == 0) {
           throw new SqlException("empty query");
