@@ -1,6 +1,7 @@
 package io.lakestream.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -60,6 +61,10 @@ class SchemaEvolutionIT {
           "\"temperature\": {\"type\": \"number\"}", "\"temperature\": {\"type\": \"string\"}");
 
   private PipelineConfig pipeline() throws IOException {
+    return pipeline("schema: schemas/sensors.schema.json");
+  }
+
+  private PipelineConfig pipeline(String schemaLine) throws IOException {
     Files.createDirectories(dir.resolve("schemas"));
     Files.writeString(dir.resolve("schemas/sensors.schema.json"), V1);
     String yaml =
@@ -72,10 +77,11 @@ class SchemaEvolutionIT {
         sources:
           sensors:
             type: http
-            schema: schemas/sensors.schema.json
+            SCHEMA
             key: device_id
             event_time: {field: ts}
-        """;
+        """
+            .replace("SCHEMA", schemaLine);
     Path file = dir.resolve("pipeline.yaml");
     Files.writeString(file, yaml);
     return PipelineLoader.load(file, Map.of("data_dir", dir.resolve("data").toString()));
@@ -321,6 +327,27 @@ class SchemaEvolutionIT {
               () ->
                   stack.count(
                           "SELECT count(*) FROM raw.sensors WHERE id = 'as-text' AND schema_version = 2")
+                      == 1);
+    }
+
+    // The next start cannot plan the curated table with version 2, and says what to do ...
+    assertThatThrownBy(() -> TestStack.start(pipeline(), dir.resolve("data")))
+        .hasStackTraceContaining("version 2 of registry subject 'sensors'")
+        .hasStackTraceContaining("Pin the source");
+    // ... and pinning the version the table was written with starts it again.
+    try (TestStack stack =
+        TestStack.start(
+            pipeline("schema: {file: schemas/sensors.schema.json, version: 1}"),
+            dir.resolve("data"))) {
+      assertThat(stack.postNdjson("sensors", List.of(event("pinned", null))).status())
+          .isEqualTo(202);
+      await()
+          .atMost(Duration.ofMinutes(1))
+          .until(
+              () ->
+                  stack.count(
+                          "SELECT count(*) FROM curated.sensors WHERE event_id = 'pinned'"
+                              + " AND schema_version = 1")
                       == 1);
     }
   }

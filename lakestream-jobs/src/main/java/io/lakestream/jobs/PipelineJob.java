@@ -509,8 +509,12 @@ public final class PipelineJob {
         org.apache.iceberg.Schema schema =
             FlinkSchemaUtil.convert(FlinkSchemaUtil.toResolvedSchema(o.rowType()));
         PartitionSpec spec = PartitionSpec.builderFor(schema).day(o.partitionColumn()).build();
-        org.apache.iceberg.Schema actual =
-            LakeTables.ensureEvolving(catalog, o.table(), schema, spec);
+        org.apache.iceberg.Schema actual;
+        try {
+          actual = LakeTables.ensureEvolving(catalog, o.table(), schema, spec);
+        } catch (IllegalStateException e) {
+          throw withSchemaVersion(o.table(), e);
+        }
         out.put(o.table(), withProducedTypes(FlinkSchemaUtil.convert(actual), o.rowType()));
       }
       return out;
@@ -523,6 +527,37 @@ public final class PipelineJob {
         }
       }
     }
+  }
+
+  /**
+   * A curated table that cannot follow its source's planned registry version: says which version it
+   * is and what to do, since renaming the output (the generic advice) is not the way out.
+   */
+  private IllegalStateException withSchemaVersion(TableIdentifier table, IllegalStateException e) {
+    if (schemaPlan == null) {
+      return e;
+    }
+    for (Map.Entry<String, SchemaPlan.Source> s : schemaPlan.sources().entrySet()) {
+      if (table.equals(LakeSchemas.curatedTable(s.getKey()))) {
+        SchemaPlan.Source p = s.getValue();
+        return new IllegalStateException(
+            e.getMessage()
+                + " Source '"
+                + s.getKey()
+                + "' is planned with version "
+                + p.version()
+                + " of registry subject '"
+                + p.subject()
+                + "', which changes a column's type. Pin the source to the version the table"
+                + " was written with (schema: {subject: "
+                + p.subject()
+                + ", version: N}), or drop "
+                + table
+                + " to rebuild it from the raw zone.",
+            e);
+      }
+    }
+    return e;
   }
 
   /**

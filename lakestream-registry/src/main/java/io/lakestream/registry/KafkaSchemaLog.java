@@ -63,7 +63,10 @@ public final class KafkaSchemaLog implements SchemaLog {
   /** The topic used when none is configured. */
   public static final String DEFAULT_TOPIC = "_lakestream_schemas";
 
-  private final Producer<String, byte[]> producer;
+  // Created on the first append: most processes (the job's tasks, followers) only ever read.
+  private final java.util.function.Supplier<Producer<String, byte[]>> producerFactory;
+  private Producer<String, byte[]> producer; // guarded by this
+  private boolean closed; // guarded by this
   private final org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer;
   private final String topic;
   private final TopicPartition partition;
@@ -80,7 +83,20 @@ public final class KafkaSchemaLog implements SchemaLog {
       org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer,
       String topic,
       Duration timeout) {
-    this.producer = Objects.requireNonNull(producer, "producer");
+    this(supplying(Objects.requireNonNull(producer, "producer")), consumer, topic, timeout);
+  }
+
+  private static <T> java.util.function.Supplier<T> supplying(T value) {
+    return () -> value;
+  }
+
+  /** Like the other wrapper, with the producer made on the first append. */
+  KafkaSchemaLog(
+      java.util.function.Supplier<Producer<String, byte[]>> producerFactory,
+      org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer,
+      String topic,
+      Duration timeout) {
+    this.producerFactory = producerFactory;
     this.consumer = Objects.requireNonNull(consumer, "consumer");
     this.topic = Objects.requireNonNull(topic, "topic");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
@@ -135,15 +151,10 @@ public final class KafkaSchemaLog implements SchemaLog {
     consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
 
-    KafkaProducer<String, byte[]> producer = null;
     try {
-      producer = new KafkaProducer<>(producerProps);
       KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProps);
-      return new KafkaSchemaLog(producer, consumer, topic, timeout);
+      return new KafkaSchemaLog(() -> new KafkaProducer<>(producerProps), consumer, topic, timeout);
     } catch (KafkaException e) {
-      if (producer != null) {
-        producer.close(Duration.ZERO);
-      }
       throw new RegistryStorageException(
           "cannot create Kafka clients for schema topic '" + topic + "': " + e.getMessage(), e);
     }
@@ -195,11 +206,27 @@ public final class KafkaSchemaLog implements SchemaLog {
     }
   }
 
+  private synchronized Producer<String, byte[]> producer() {
+    if (closed) {
+      throw new RegistryStorageException("the schema log is closed", null);
+    }
+    if (producer == null) {
+      try {
+        producer = producerFactory.get();
+      } catch (KafkaException e) {
+        throw new RegistryStorageException(
+            "cannot create a Kafka producer for schema topic '" + topic + "': " + e.getMessage(),
+            e);
+      }
+    }
+    return producer;
+  }
+
   @Override
   public long append(String key, byte[] value) {
     try {
       RecordMetadata metadata =
-          producer
+          producer()
               .send(new ProducerRecord<>(topic, 0, key, value))
               .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       return metadata.offset();
@@ -280,8 +307,15 @@ public final class KafkaSchemaLog implements SchemaLog {
 
   @Override
   public void close() {
+    Producer<String, byte[]> p;
+    synchronized (this) {
+      closed = true;
+      p = producer;
+    }
     try {
-      producer.close(timeout);
+      if (p != null) {
+        p.close(timeout);
+      }
     } finally {
       synchronized (readLock) {
         consumer.close();

@@ -38,6 +38,33 @@ class KafkaSchemaLogTest {
   }
 
   @Test
+  void aLogThatOnlyReadsNeverMakesAProducer() {
+    java.util.concurrent.atomic.AtomicInteger made =
+        new java.util.concurrent.atomic.AtomicInteger();
+    MockProducer<String, byte[]> producer = producer(true);
+    try (KafkaSchemaLog log =
+        new KafkaSchemaLog(
+            () -> {
+              made.incrementAndGet();
+              return producer;
+            },
+            consumer,
+            TOPIC,
+            Duration.ofSeconds(5))) {
+      consumer.updateBeginningOffsets(
+          java.util.Map.of(new org.apache.kafka.common.TopicPartition(TOPIC, 0), 0L));
+      consumer.updateEndOffsets(
+          java.util.Map.of(new org.apache.kafka.common.TopicPartition(TOPIC, 0), 0L));
+      assertThat(log.readToEnd(0, r -> {})).isZero();
+      assertThat(made).hasValue(0);
+      log.append("k", bytes("a"));
+      log.append("k2", bytes("b"));
+      assertThat(made).hasValue(1);
+    }
+    assertThat(producer.closed()).isTrue();
+  }
+
+  @Test
   void appendWritesToPartitionZeroAndReturnsTheOffset() {
     MockProducer<String, byte[]> producer = producer(true);
     try (KafkaSchemaLog log =

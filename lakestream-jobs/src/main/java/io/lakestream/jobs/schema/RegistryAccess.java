@@ -22,6 +22,18 @@ public record RegistryAccess(
     clientProperties = Map.copyOf(clientProperties);
   }
 
+  private static final java.util.concurrent.ConcurrentHashMap<RegistryAccess, Registry> SHARED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * One registry reader per JVM for this access, opened on first use and kept for the JVM's life,
+   * for operators that have no close hook (Iceberg's record generators): however often the job
+   * restarts, they hold one Kafka consumer between them. Never close it.
+   */
+  public Registry shared() {
+    return SHARED.computeIfAbsent(this, RegistryAccess::open);
+  }
+
   /** Opens the registry (replays its topic); the caller closes it. */
   public Registry open() {
     return Registry.open(

@@ -152,7 +152,7 @@ public final class CuratedRecords implements DynamicRecordGenerator<RowData> {
       return known;
     }
     if (registry == null) {
-      registry = access.open();
+      registry = access.shared(); // this operator has no close hook to close its own
     }
     RegisteredSchema schema = registry.version(subject, version).orElse(null);
     if (schema == null) {
