@@ -79,7 +79,7 @@ final class ExportCommand implements Callable<Integer> {
       ExportResult r =
           WarehouseExport.runOnce(export, lake.catalog(), tables, quiet ? p -> {} : this::progress);
       if (!quiet) {
-        System.err.print("\r\033[K");
+        ProgressBar.clear();
       }
       for (TableExportResult t : r.tables()) {
         System.out.printf(
@@ -102,20 +102,15 @@ final class ExportCommand implements Callable<Integer> {
   }
 
   private void progress(ExportProgress p) {
-    int width = 30;
-    double f = p.rowsTotal() > 0 ? Math.min(1.0, (double) p.rowsDone() / p.rowsTotal()) : 1.0;
-    int filled = (int) Math.round(f * width);
-    System.err.printf(
-        Locale.ROOT,
-        "\r\033[K%s [%s%s] %3.0f%%  %,d/%,d rows  %d/%d files",
-        p.table(),
-        "#".repeat(filled),
-        ".".repeat(width - filled),
-        f * 100,
-        p.rowsDone(),
-        p.rowsTotal(),
-        p.filesDone(),
-        p.filesTotal());
-    System.err.flush();
+    ProgressBar.draw(
+        p.rowsTotal() > 0 ? (double) p.rowsDone() / p.rowsTotal() : 1.0,
+        String.format(
+            Locale.ROOT,
+            "%s  %,d/%,d rows  %d/%d files",
+            p.table(),
+            p.rowsDone(),
+            p.rowsTotal(),
+            p.filesDone(),
+            p.filesTotal()));
   }
 }

@@ -75,7 +75,7 @@ final class MaintainCommand implements Callable<Integer> {
                   LakeUpkeep.lock(pipeline.dataDirAbsolute()),
                   quiet ? LakeMaintenance.Progress.none() : MaintainCommand::progress);
       if (!quiet) {
-        System.err.print("\r\033[K");
+        ProgressBar.clear();
       }
       for (LakeMaintenance.TableReport t : r.tables()) {
         System.out.printf(
@@ -107,17 +107,8 @@ final class MaintainCommand implements Callable<Integer> {
 
   private static void progress(
       TableIdentifier table, LakeMaintenance.Step step, int done, int total) {
-    int width = 30;
-    double f = total == 0 ? 1 : (double) done / total;
-    int filled = (int) Math.round(f * width);
-    System.err.printf(
-        Locale.ROOT,
-        "\r\033[K[%s%s] %3.0f%%  %s: %s",
-        "#".repeat(filled),
-        ".".repeat(width - filled),
-        f * 100,
-        table,
-        step.name().toLowerCase(Locale.ROOT).replace('_', ' '));
-    System.err.flush();
+    ProgressBar.draw(
+        total == 0 ? 1 : (double) done / total,
+        table + ": " + step.name().toLowerCase(Locale.ROOT).replace('_', ' '));
   }
 }

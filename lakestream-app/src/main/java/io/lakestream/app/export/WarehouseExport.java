@@ -1,6 +1,7 @@
 package io.lakestream.app.export;
 
 import io.lakestream.api.config.ExportSettings;
+import io.lakestream.app.embedded.Periodic;
 import io.lakestream.export.ExportConfig;
 import io.lakestream.export.ExportListener;
 import io.lakestream.export.ExportResult;
@@ -9,9 +10,6 @@ import io.lakestream.export.TableExportResult;
 import io.lakestream.export.TableSpec;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.apache.iceberg.catalog.Catalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,9 +22,9 @@ public final class WarehouseExport implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(WarehouseExport.class);
 
-  private final ScheduledExecutorService timer;
+  private final Periodic timer; // null: by hand only
 
-  private WarehouseExport(ScheduledExecutorService timer) {
+  private WarehouseExport(Periodic timer) {
     this.timer = timer;
   }
 
@@ -56,15 +54,9 @@ public final class WarehouseExport implements AutoCloseable {
       LOG.info("Export to {} runs by hand only ('lakestream export')", s.url());
       return new WarehouseExport(null);
     }
-    ScheduledExecutorService timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "lakestream-export");
-              t.setDaemon(true);
-              return t;
-            });
-    long every = s.every().toMillis();
-    timer.scheduleWithFixedDelay(() -> runLogged(s, catalog), every, every, TimeUnit.MILLISECONDS);
+    Periodic timer =
+        Periodic.every(
+            "lakestream-export", s.every(), Duration.ofSeconds(30), () -> runLogged(s, catalog));
     LOG.info(
         "Exporting {} to {} every {}",
         s.tables().stream().map(ExportSettings.Table::table).toList(),
@@ -95,12 +87,7 @@ public final class WarehouseExport implements AutoCloseable {
   @Override
   public void close() {
     if (timer != null) {
-      timer.shutdownNow();
-      try {
-        timer.awaitTermination(Duration.ofSeconds(30).toMillis(), TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      timer.close();
     }
   }
 }

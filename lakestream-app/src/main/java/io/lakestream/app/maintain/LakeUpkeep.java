@@ -1,16 +1,15 @@
 package io.lakestream.app.maintain;
 
 import io.lakestream.api.config.MaintenanceSettings;
+import io.lakestream.app.embedded.Periodic;
 import io.lakestream.jobs.maintain.LakeMaintenance;
 import io.lakestream.jobs.maintain.LockSettings;
 import io.lakestream.jobs.maintain.MaintenanceConfig;
 import io.lakestream.lake.LakeInventory;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.slf4j.Logger;
@@ -26,9 +25,9 @@ public final class LakeUpkeep implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(LakeUpkeep.class);
 
-  private final ScheduledExecutorService timer;
+  private final Periodic timer; // null: by hand only
 
-  private LakeUpkeep(ScheduledExecutorService timer) {
+  private LakeUpkeep(Periodic timer) {
     this.timer = timer;
   }
 
@@ -64,16 +63,12 @@ public final class LakeUpkeep implements AutoCloseable {
       LOG.info("Table upkeep runs by hand only ('lakestream maintain')");
       return new LakeUpkeep(null);
     }
-    ScheduledExecutorService timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "lakestream-upkeep");
-              t.setDaemon(true);
-              return t;
-            });
-    long every = s.every().toMillis();
-    timer.scheduleWithFixedDelay(
-        () -> runLogged(s, catalog, dataDir), every, every, TimeUnit.MILLISECONDS);
+    Periodic timer =
+        Periodic.every(
+            "lakestream-upkeep",
+            s.every(),
+            Duration.ofSeconds(60),
+            () -> runLogged(s, catalog, dataDir));
     LOG.info("Table upkeep (compaction, snapshot expiry, orphan files) every {}", s.every());
     return new LakeUpkeep(timer);
   }
@@ -111,12 +106,7 @@ public final class LakeUpkeep implements AutoCloseable {
   @Override
   public void close() {
     if (timer != null) {
-      timer.shutdownNow();
-      try {
-        timer.awaitTermination(60, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      timer.close();
     }
   }
 }

@@ -158,9 +158,8 @@ public final class CuratedRecords implements DynamicRecordGenerator<RowData> {
     if (schema == null) {
       registry.refresh();
       schema =
-          registry.versions(subject, true).stream()
-              .filter(r -> r.version() == version)
-              .findFirst()
+          registry
+              .version(subject, version, true)
               .orElseThrow(
                   () ->
                       new IllegalStateException(

@@ -56,7 +56,7 @@ public final class EventValidator {
         SchemaRegistry.withDefaultDialect(
             SpecificationVersion.DRAFT_2020_12, b -> b.schemaRegistryConfig(config));
     for (SourceConfig s : sources.values()) {
-      schemas.put(s.name(), registry.getSchema(readTree(s.schemaJson())));
+      schemas.put(s.name(), compile(s.schemaJson()));
     }
   }
 

@@ -288,12 +288,11 @@ public final class ValidateFunction extends ProcessFunction<RawEvent, Void> {
       return "schema id " + id + " is not in the schema registry; the event cannot be validated";
     }
     // An id may stand for one schema in several subjects: find this source's version of it.
-    RegisteredSchema schema = null;
-    for (RegisteredSchema r : registry.versions(p.plan.subject(), true)) {
-      if (r.id() == id) {
-        schema = r;
-      }
-    }
+    RegisteredSchema schema =
+        registry.usages(id, true).stream()
+            .filter(u -> u.subject().equals(p.plan.subject()))
+            .reduce((earlier, later) -> later)
+            .orElse(null);
     if (schema == null) {
       return "schema id "
           + id
