@@ -32,6 +32,7 @@ import java.util.Objects;
  * @param joins interval joins, by name (= table name in the curated zone)
  * @param plugins absolute paths of jars holding custom Java transforms
  * @param alerting anomaly detectors and notification channels
+ * @param search what the full-text search index holds ({@link SearchConfig#NONE} when none)
  */
 public record PipelineConfig(
     String name,
@@ -46,7 +47,8 @@ public record PipelineConfig(
     Map<String, AggregationConfig> aggregations,
     Map<String, JoinConfig> joins,
     List<String> plugins,
-    AlertingConfig alerting)
+    AlertingConfig alerting,
+    SearchConfig search)
     implements Serializable {
 
   public PipelineConfig {
@@ -62,9 +64,42 @@ public record PipelineConfig(
     joins = Collections.unmodifiableMap(new LinkedHashMap<>(joins));
     plugins = List.copyOf(plugins);
     Objects.requireNonNull(alerting, "alerting");
+    Objects.requireNonNull(search, "search");
     if (parallelism < 1) {
       throw new IllegalArgumentException("parallelism must be >= 1");
     }
+  }
+
+  /** A pipeline without a search index. */
+  public PipelineConfig(
+      String name,
+      Duration checkpointInterval,
+      int parallelism,
+      Duration dedupWindow,
+      KafkaConfig kafka,
+      GatewayConfig gateway,
+      LakeConfig lake,
+      Map<String, SourceConfig> sources,
+      Map<String, ReferenceConfig> references,
+      Map<String, AggregationConfig> aggregations,
+      Map<String, JoinConfig> joins,
+      List<String> plugins,
+      AlertingConfig alerting) {
+    this(
+        name,
+        checkpointInterval,
+        parallelism,
+        dedupWindow,
+        kafka,
+        gateway,
+        lake,
+        sources,
+        references,
+        aggregations,
+        joins,
+        plugins,
+        alerting,
+        SearchConfig.NONE);
   }
 
   /** A pipeline without detectors. */
@@ -137,7 +172,8 @@ public record PipelineConfig(
         aggregations,
         joins,
         plugins,
-        alerting);
+        alerting,
+        search);
   }
 
   /** A copy with other gateway settings (e.g. command-line overrides). */
@@ -155,7 +191,8 @@ public record PipelineConfig(
         aggregations,
         joins,
         plugins,
-        alerting);
+        alerting,
+        search);
   }
 
   /** A copy with another checkpoint interval. */
@@ -173,7 +210,8 @@ public record PipelineConfig(
         aggregations,
         joins,
         plugins,
-        alerting);
+        alerting,
+        search);
   }
 
   /** A copy with other sources (e.g. their schemas resolved from the registry). */
@@ -191,7 +229,8 @@ public record PipelineConfig(
         aggregations,
         joins,
         plugins,
-        alerting);
+        alerting,
+        search);
   }
 
   /** A copy with other reference tables (e.g. pointed at other files). */
@@ -209,7 +248,27 @@ public record PipelineConfig(
         aggregations,
         joins,
         plugins,
-        alerting);
+        alerting,
+        search);
+  }
+
+  /** A copy with another search block. */
+  public PipelineConfig withSearch(SearchConfig newSearch) {
+    return new PipelineConfig(
+        name,
+        checkpointInterval,
+        parallelism,
+        dedupWindow,
+        kafka,
+        gateway,
+        lake,
+        sources,
+        references,
+        aggregations,
+        joins,
+        plugins,
+        alerting,
+        newSearch);
   }
 
   /** Kafka topic that the gateway writes every accepted event to. */

@@ -83,7 +83,8 @@ public final class PipelineLoader {
           "aggregations",
           "joins",
           "detectors",
-          "notify");
+          "notify",
+          "search");
   private static final List<String> KAFKA_KEYS =
       List.of(
           "bootstrap_servers", "partitions", "replication_factor", "topic_prefix", "properties");
@@ -382,6 +383,7 @@ public final class PipelineLoader {
     KafkaConfig kafka = kafka(top.section("kafka", KAFKA_KEYS), name);
     GatewayConfig gateway = gateway(top.section("gateway", GATEWAY_KEYS), declaredSources);
     LakeConfig lake = lake(top.section("lake", LAKE_KEYS));
+    SearchConfig search = new SearchConfigReader(reader).read(top, sources);
     if (!problems.isEmpty()) {
       return null;
     }
@@ -398,7 +400,8 @@ public final class PipelineLoader {
         aggregations,
         joins,
         plugins,
-        new AlertingConfig(detectors, channels));
+        new AlertingConfig(detectors, channels),
+        search);
   }
 
   /** The YAML node tree, or {@code null} when there is none to read (reported). */

@@ -400,7 +400,7 @@ class PipelineLoaderTest {
           .isEqualTo(
               "unknown key 'owner'. Allowed keys: pipeline, checkpoint_interval, parallelism,"
                   + " dedup_window, kafka, gateway, lake, plugins, reference, sources, aggregations,"
-                  + " joins, detectors, notify");
+                  + " joins, detectors, notify, search");
     }
 
     @Test
