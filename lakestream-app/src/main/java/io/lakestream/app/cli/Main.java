@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
       MaintainCommand.class,
       BenchCommand.class,
       DetectCommand.class,
+      SearchCommand.class,
+      ReindexCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -80,4 +80,21 @@ final class PipelineOptions {
     }
     return true;
   }
+
+  /** The base URL of the running {@code up}'s gateway, from the pipeline file. */
+  static String gatewayUrl(PipelineConfig cfg) {
+    String host = cfg.gateway().host().equals("0.0.0.0") ? "127.0.0.1" : cfg.gateway().host();
+    return "http://" + host + ":" + cfg.gateway().port();
+  }
+
+  /**
+   * The API key commands send to the running {@code up}: {@code LAKESTREAM_API_KEY}, else the
+   * pipeline file's first key, else none.
+   */
+  static String apiKey(PipelineConfig cfg) {
+    String envKey = System.getenv("LAKESTREAM_API_KEY");
+    return envKey != null || cfg.gateway().apiKeys().isEmpty()
+        ? envKey
+        : cfg.gateway().apiKeys().get(0).token();
+  }
 }

@@ -129,13 +129,8 @@ final class TablesCommand implements Callable<Integer> {
   }
 
   private void printHistory(PipelineConfig cfg, LakeCatalog lake, List<TableInfo> tables) {
-    String host = cfg.gateway().host().equals("0.0.0.0") ? "127.0.0.1" : cfg.gateway().host();
-    String registryUrl = "http://" + host + ":" + cfg.gateway().port() + HttpGateway.REGISTRY_PATH;
-    String envKey = System.getenv("LAKESTREAM_API_KEY");
-    String key =
-        envKey != null || cfg.gateway().apiKeys().isEmpty()
-            ? envKey
-            : cfg.gateway().apiKeys().get(0).token();
+    String registryUrl = PipelineOptions.gatewayUrl(cfg) + HttpGateway.REGISTRY_PATH;
+    String key = PipelineOptions.apiKey(cfg);
     StringBuilder sb = new StringBuilder("\nSchema history\n");
     Map<String, Object> registryAnswers = new LinkedHashMap<>();
     for (TableInfo t : tables) {

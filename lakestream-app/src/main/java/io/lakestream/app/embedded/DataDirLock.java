@@ -13,7 +13,7 @@ import java.nio.file.StandardOpenOption;
  * An exclusive lock on a data directory, so two Lakestream processes never share one Kafka log,
  * checkpoint folder and lake. The OS releases it if the process dies.
  */
-final class DataDirLock implements AutoCloseable {
+public final class DataDirLock implements AutoCloseable {
 
   static final String FILE = ".lakestream.lock";
 
@@ -30,7 +30,7 @@ final class DataDirLock implements AutoCloseable {
    *
    * @throws IllegalStateException when another process (or this one) already holds it
    */
-  static DataDirLock acquire(Path dataDir) throws IOException {
+  public static DataDirLock acquire(Path dataDir) throws IOException {
     Files.createDirectories(dataDir);
     Path file = dataDir.resolve(FILE);
     FileChannel channel =

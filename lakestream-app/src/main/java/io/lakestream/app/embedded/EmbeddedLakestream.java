@@ -3,8 +3,10 @@ package io.lakestream.app.embedded;
 import io.lakestream.api.config.PipelineConfig;
 import io.lakestream.app.alerts.AlertDispatcher;
 import io.lakestream.app.export.WarehouseExport;
+import io.lakestream.app.http.SearchEndpoint;
 import io.lakestream.app.http.SqlEndpoint;
 import io.lakestream.app.maintain.LakeUpkeep;
+import io.lakestream.app.search.SearchService;
 import io.lakestream.gateway.http.HttpGateway;
 import io.lakestream.gateway.ingest.KafkaRawSink;
 import io.lakestream.jobs.PipelineJob;
@@ -99,6 +101,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
   private final WarehouseExport export;
   private final LakeUpkeep upkeep;
   private final AlertDispatcher alerts;
+  private final SearchService search;
   private final RestorePoints restorePoints;
   private final Optional<Path> restoredFrom;
   private final long startupMillis;
@@ -119,6 +122,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
       WarehouseExport export,
       LakeUpkeep upkeep,
       AlertDispatcher alerts,
+      SearchService search,
       RestorePoints restorePoints,
       Optional<Path> restoredFrom,
       long startupMillis) {
@@ -135,6 +139,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
     this.export = export;
     this.upkeep = upkeep;
     this.alerts = alerts;
+    this.search = search;
     this.restorePoints = restorePoints;
     this.restoredFrom = restoredFrom;
     this.startupMillis = startupMillis;
@@ -188,6 +193,14 @@ public final class EmbeddedLakestream implements AutoCloseable {
         started.add(alerts);
       }
 
+      SearchService search =
+          cfg.search().enabled()
+              ? SearchService.start(cfg, dataDir.resolve("search"), lake.catalog())
+              : null;
+      if (search != null) {
+        started.add(search);
+      }
+
       Producer<byte[], byte[]> producer =
           new KafkaProducer<>(HttpGateway.producerProperties(cfg, cfg.kafka().bootstrapServers()));
       started.add(producer);
@@ -199,6 +212,10 @@ public final class EmbeddedLakestream implements AutoCloseable {
               .schemaIds(schemas)
               .routes(r -> registryRoutes.mount(r, HttpGateway.REGISTRY_PATH))
               .routes(new SqlEndpoint(lake.catalog())::mount)
+              .routes(
+                  search == null
+                      ? SearchEndpoint::mountDisabled
+                      : new SearchEndpoint(search::search)::mount)
               .build();
       gateway.start();
       started.add(gateway);
@@ -229,6 +246,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
           export,
           upkeep,
           alerts,
+          search,
           points,
           restore,
           System.currentTimeMillis() - t0);
@@ -460,6 +478,11 @@ public final class EmbeddedLakestream implements AutoCloseable {
     return gateway;
   }
 
+  /** The search index and its feed, or empty when the pipeline has no {@code search:} block. */
+  public Optional<SearchService> search() {
+    return Optional.ofNullable(search);
+  }
+
   /** The syslog, Fluentd, MQTT and CDC sources' servers and counters. */
   public SourceServers sources() {
     return sources;
@@ -571,6 +594,9 @@ public final class EmbeddedLakestream implements AutoCloseable {
     if (alerts != null) {
       // The job has stopped, so every alert it made is in Kafka: let deliveries finish briefly.
       alerts.close(closed && !crashing ? Duration.ofSeconds(10) : Duration.ZERO);
+    }
+    if (search != null) {
+      closeQuietly("search index", search);
     }
     if (export != null) {
       closeQuietly("warehouse export", export);

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /** Captures what a command prints, for tests: register with {@code @RegisterExtension}. */
-final class ConsoleCapture implements BeforeEachCallback, AfterEachCallback {
+public final class ConsoleCapture implements BeforeEachCallback, AfterEachCallback {
 
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -29,11 +29,11 @@ final class ConsoleCapture implements BeforeEachCallback, AfterEachCallback {
     System.setErr(oldErr);
   }
 
-  String out() {
+  public String out() {
     return out.toString(StandardCharsets.UTF_8);
   }
 
-  String err() {
+  public String err() {
     return err.toString(StandardCharsets.UTF_8);
   }
 }
