@@ -422,7 +422,14 @@ public final class HttpGateway implements AutoCloseable {
       ctx.header("Retry-After", Long.toString(r.retryAfterSeconds()));
     }
     if (r.hasBearerChallenge()) {
-      ctx.header("WWW-Authenticate", "Bearer");
+      // A browser opening a page (the dashboard) gets a Basic challenge, so it asks for the key
+      // (user = key name, password = the key) and sends it with the page's own requests too.
+      String accept = ctx.header("Accept");
+      ctx.header(
+          "WWW-Authenticate",
+          accept != null && accept.contains("text/html")
+              ? "Basic realm=\"Lakestream\", charset=\"UTF-8\""
+              : "Bearer");
     }
     if (r.allowedMethods() != null) {
       ctx.header("Allow", r.allowedMethods());

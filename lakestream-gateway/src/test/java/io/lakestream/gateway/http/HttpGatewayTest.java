@@ -543,6 +543,17 @@ class HttpGatewayTest {
 
       assertThat(get("/v1/health", null).statusCode()).isEqualTo(401);
       assertThat(get("/v1/sources", "nope").statusCode()).isEqualTo(401);
+      // A browser opening a page is asked for the key with a Basic challenge.
+      HttpResponse<String> page =
+          http.send(
+              HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/"))
+                  .header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(page.statusCode()).isEqualTo(401);
+      assertThat(page.headers().firstValue("WWW-Authenticate"))
+          .hasValue("Basic realm=\"Lakestream\", charset=\"UTF-8\"");
       assertThat(get("/v1/unknown", null).statusCode()).isEqualTo(401);
       assertThat(producer.history()).isEmpty();
     }
