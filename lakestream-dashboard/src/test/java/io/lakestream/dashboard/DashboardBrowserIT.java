@@ -312,6 +312,28 @@ class DashboardBrowserIT {
   }
 
   @Test
+  void reloadsGiveTheirStreamBack() throws Exception {
+    // Each page holds one long-lived stream. Unless the page closes it when it goes away, every
+    // reload leaves one open, and the seventh load waits about a minute for the browser's
+    // six-connections-per-server limit.
+    server = new FakeLakestream(Duration.ofMillis(500), null);
+    for (int i = 0; i < 10; i++) {
+      driver.get("about:blank");
+      long t0 = System.nanoTime();
+      driver.get(server.baseUrl() + "/");
+      waitFor(
+          "first figures of load " + i,
+          d -> text("total-received").replace(",", "").matches("\\d+") ? true : null);
+      assertThat(Duration.ofNanos(System.nanoTime() - t0))
+          .as("load %d to first figures", i)
+          .isLessThan(Duration.ofSeconds(10));
+    }
+    driver.get("about:blank");
+    // The server notices the closed streams at its next writes.
+    waitFor("the streams to close", d -> server.dashboard.openStreams() == 0 ? true : null);
+  }
+
+  @Test
   void theStreamReconnectsAfterTheServerComesBack() throws Exception {
     server = new FakeLakestream(Duration.ofMillis(300), null);
     driver.get(server.baseUrl() + "/dashboard");

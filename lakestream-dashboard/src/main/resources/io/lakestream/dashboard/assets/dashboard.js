@@ -311,6 +311,21 @@
     });
   }
 
+  // Leaving the page (or the browser keeping it in its back/forward cache) must give the stream's
+  // connection back: otherwise each reload keeps one open, and after six the browser's
+  // per-server connection limit makes the next load wait for one to time out.
+  window.addEventListener('pagehide', () => {
+    live.hidden = true;
+    stopStream();
+  });
+  window.addEventListener('pageshow', (e) => {
+    if (live.hidden || e.persisted) {
+      live.hidden = false;
+      live.attempt = 0;
+      connect();
+    }
+  });
+
   /** EventSource hides the status of a failed request: ask the snapshot endpoint whether it is 401. */
   async function probeThenReconnect() {
     try {
