@@ -252,6 +252,25 @@ public record PipelineConfig(
         search);
   }
 
+  /** A copy with other lake settings (e.g. extra catalog properties of the embedded mode). */
+  public PipelineConfig withLake(LakeConfig newLake) {
+    return new PipelineConfig(
+        name,
+        checkpointInterval,
+        parallelism,
+        dedupWindow,
+        kafka,
+        gateway,
+        newLake,
+        sources,
+        references,
+        aggregations,
+        joins,
+        plugins,
+        alerting,
+        search);
+  }
+
   /** A copy with another search block. */
   public PipelineConfig withSearch(SearchConfig newSearch) {
     return new PipelineConfig(

@@ -119,13 +119,38 @@ final class BenchCommand implements Callable<Integer> {
   boolean lake;
 
   @Option(
+      names = "--pages",
+      paramLabel = "N",
+      description =
+          "Keep N dashboard pages open during the run (each reads the live stream), to measure"
+              + " what streaming to them costs the server: compare the rates with --pages 0.")
+  int pages;
+
+  @Option(
+      names = "--search",
+      description =
+          "Search benchmark: load the example pipeline's app_logs source with --events log lines"
+              + " while its job is held back, replay them with the search index fed (index rate,"
+              + " how far it trails the lake) and once without it (the replay rate ratio); then"
+              + " build an index of --search-docs lines directly and time query shapes over it"
+              + " (p50/p99, size per million documents).")
+  boolean search;
+
+  @Option(
+      names = "--search-docs",
+      paramLabel = "N",
+      description = "With --search: documents of the query index (default: ${DEFAULT-VALUE}).")
+  long searchDocs = 10_000_000;
+
+  @Option(
       names = "--commits",
       description = "With --lake: commits the rows arrive in (default: ${DEFAULT-VALUE}).")
   int commits = 200;
 
   @Option(
       names = "--runs",
-      description = "With --ingest: measured runs (default: ${DEFAULT-VALUE}).")
+      description =
+          "With --ingest, --lake and --search: measured runs (default: ${DEFAULT-VALUE}).")
   int runs = 3;
 
   @Option(
@@ -182,6 +207,32 @@ final class BenchCommand implements Callable<Integer> {
     PipelineConfig cfg = loaded.get();
     if (full) {
       return runFull(cfg, dataDir);
+    }
+    if (search) {
+      try {
+        boolean ok =
+            new io.lakestream.app.bench.SearchBench(System.out)
+                .run(
+                    dir -> {
+                      pipeline.dataDir = dir;
+                      PipelineConfig c = pipeline.load();
+                      return checkpointSeconds == null
+                          ? c
+                          : c.withCheckpointInterval(
+                              Duration.ofMillis((long) (checkpointSeconds * 1000)));
+                    },
+                    dataDir,
+                    events,
+                    batch,
+                    searchDocs,
+                    Math.max(1, runs));
+        printPeakRss();
+        return ok ? 0 : 1;
+      } finally {
+        if (!keep) {
+          EmbeddedLakestream.deleteTree(dataDir);
+        }
+      }
     }
     if (alerts) {
       try {
@@ -389,6 +440,11 @@ final class BenchCommand implements Callable<Integer> {
       long from = (long) b * batch;
       bodies[b] = gen.batch(from, Math.min(events, from + batch));
     }
+    io.lakestream.app.bench.DashboardPages open =
+        pages > 0 ? new io.lakestream.app.bench.DashboardPages(ls.gatewayUrl(), pages) : null;
+    if (open != null) {
+      System.out.printf(Locale.ROOT, "bench: %d dashboard pages open%n", pages);
+    }
     long cpu0 = ProcessStats.cpuNanos();
     long t0 = System.nanoTime();
     watcher.start();
@@ -456,6 +512,15 @@ final class BenchCommand implements Callable<Integer> {
     pool.shutdown();
     Result r = new Result();
     r.cpuSeconds = (ProcessStats.cpuNanos() - cpu0) / 1e9;
+    if (open != null) {
+      System.out.printf(
+          Locale.ROOT,
+          "bench: the %d dashboard pages received %,d snapshots (%,d KB)%n",
+          pages,
+          open.snapshots(),
+          open.bytes() / 1024);
+      open.close();
+    }
     long lastAck = Arrays.stream(ackNanos).max().orElse(t0);
     r.ingestSeconds = (lastAck - t0) / 1e9;
     synchronized (commits) {

@@ -134,8 +134,19 @@ final class UpCommand implements Callable<Integer> {
     String firstSource = httpSources.isEmpty() ? null : httpSources.get(0);
     b.append(
         String.format(
+            "  Dashboard     %s/   live pipeline, charts, alerts, errors, SQL%s%n",
+            url, c.gateway().apiKeys().isEmpty() ? "" : " (user: key name, password: key)"));
+    b.append(
+        String.format(
             "  HTTP gateway  %s   POST /v1/sources/{%s}/events%n",
             url, String.join(",", httpSources)));
+    b.append(
+        String.format(
+            "  Monitoring    %s/metrics (Prometheus), %s/health, %s/ready%n", url, url, url));
+    if (c.search().enabled()) {
+      b.append(
+          String.format("  Search        %s/v1/search   ./lakestream search 'level:ERROR'%n", url));
+    }
     b.append(
         String.format(
             "  Schemas       %s/registry   %d subject(s), Confluent REST API%n",

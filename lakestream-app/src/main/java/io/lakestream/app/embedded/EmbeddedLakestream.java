@@ -1,12 +1,19 @@
 package io.lakestream.app.embedded;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lakestream.api.config.LakeConfig;
 import io.lakestream.api.config.PipelineConfig;
 import io.lakestream.app.alerts.AlertDispatcher;
 import io.lakestream.app.export.WarehouseExport;
+import io.lakestream.app.http.ObserveRoutes;
 import io.lakestream.app.http.SearchEndpoint;
 import io.lakestream.app.http.SqlEndpoint;
 import io.lakestream.app.maintain.LakeUpkeep;
+import io.lakestream.app.observe.FlinkMetrics;
+import io.lakestream.app.observe.LakeCommits;
+import io.lakestream.app.observe.PipelineObserver;
 import io.lakestream.app.search.SearchService;
+import io.lakestream.dashboard.Dashboard;
 import io.lakestream.gateway.http.HttpGateway;
 import io.lakestream.gateway.ingest.KafkaRawSink;
 import io.lakestream.jobs.PipelineJob;
@@ -14,6 +21,12 @@ import io.lakestream.jobs.schema.SchemaPlan;
 import io.lakestream.lake.LakeCatalog;
 import io.lakestream.lake.LakeTables;
 import io.lakestream.registry.rest.RegistryRoutes;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -29,6 +42,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobStatus;
@@ -102,6 +116,9 @@ public final class EmbeddedLakestream implements AutoCloseable {
   private final LakeUpkeep upkeep;
   private final AlertDispatcher alerts;
   private final SearchService search;
+  private final Dashboard dashboard;
+  private final PrometheusMeterRegistry metrics;
+  private volatile PipelineObserver observer;
   private final RestorePoints restorePoints;
   private final Optional<Path> restoredFrom;
   private final long startupMillis;
@@ -123,6 +140,8 @@ public final class EmbeddedLakestream implements AutoCloseable {
       LakeUpkeep upkeep,
       AlertDispatcher alerts,
       SearchService search,
+      Dashboard dashboard,
+      PrometheusMeterRegistry metrics,
       RestorePoints restorePoints,
       Optional<Path> restoredFrom,
       long startupMillis) {
@@ -140,6 +159,8 @@ public final class EmbeddedLakestream implements AutoCloseable {
     this.upkeep = upkeep;
     this.alerts = alerts;
     this.search = search;
+    this.dashboard = dashboard;
+    this.metrics = metrics;
     this.restorePoints = restorePoints;
     this.restoredFrom = restoredFrom;
     this.startupMillis = startupMillis;
@@ -169,6 +190,15 @@ public final class EmbeddedLakestream implements AutoCloseable {
       cfg = schemas.resolve(cfg);
       SchemaPlan plan = schemas.plan();
 
+      // Every commit of this JVM (the job's sinks, the upkeep) reports its duration for /metrics.
+      if (!cfg.lake().catalogProperties().containsKey(LakeCommits.PROPERTY)) {
+        Map<String, String> props = new java.util.LinkedHashMap<>(cfg.lake().catalogProperties());
+        props.put(LakeCommits.PROPERTY, LakeCommits.class.getName());
+        LakeConfig l = cfg.lake();
+        cfg =
+            cfg.withLake(
+                new LakeConfig(l.warehouse(), l.catalogUri(), props, l.export(), l.maintenance()));
+      }
       LakeCatalog lake = LakeCatalog.open(cfg.lake());
       started.add(lake);
       LakeTables.ensure(lake.catalog(), cfg);
@@ -205,6 +235,30 @@ public final class EmbeddedLakestream implements AutoCloseable {
           new KafkaProducer<>(HttpGateway.producerProperties(cfg, cfg.kafka().bootstrapServers()));
       started.add(producer);
       RegistryRoutes registryRoutes = new RegistryRoutes(schemas.registry());
+      // The dashboard samples the pipeline once a second (the observer is set once every part
+      // runs); /metrics reads the same samples.
+      PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      new JvmMemoryMetrics().bindTo(metrics);
+      new JvmThreadMetrics().bindTo(metrics);
+      new ProcessorMetrics().bindTo(metrics);
+      new UptimeMetrics().bindTo(metrics);
+      AtomicReference<PipelineObserver> observing = new AtomicReference<>();
+      String pipelineName = cfg.name();
+      Dashboard dashboard =
+          new Dashboard(
+              () -> {
+                PipelineObserver o = observing.get();
+                if (o == null) {
+                  return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                      .objectNode()
+                      .put("pipeline", pipelineName)
+                      .put("starting", true);
+                }
+                JsonNode sample = o.sample();
+                o.bindNew(metrics);
+                return sample;
+              });
+      started.add(dashboard);
       HttpGateway gateway =
           HttpGateway.builder()
               .pipeline(cfg)
@@ -216,6 +270,8 @@ public final class EmbeddedLakestream implements AutoCloseable {
                   search == null
                       ? SearchEndpoint::mountDisabled
                       : new SearchEndpoint(search::search)::mount)
+              .routes(dashboard::mount)
+              .routes(new ObserveRoutes(metrics, observing::get)::mount)
               .build();
       gateway.start();
       started.add(gateway);
@@ -232,24 +288,35 @@ public final class EmbeddedLakestream implements AutoCloseable {
       }
       LakeUpkeep upkeep = LakeUpkeep.schedule(cfg.lake().maintenance(), lake.catalog(), dataDir);
       started.add(upkeep);
-      return new EmbeddedLakestream(
-          lock,
-          cfg,
-          dataDir,
-          kafka,
-          lake,
-          job,
-          producer,
-          gateway,
-          sources,
-          schemas,
-          export,
-          upkeep,
-          alerts,
-          search,
-          points,
-          restore,
-          System.currentTimeMillis() - t0);
+      EmbeddedLakestream ls =
+          new EmbeddedLakestream(
+              lock,
+              cfg,
+              dataDir,
+              kafka,
+              lake,
+              job,
+              producer,
+              gateway,
+              sources,
+              schemas,
+              export,
+              upkeep,
+              alerts,
+              search,
+              dashboard,
+              metrics,
+              points,
+              restore,
+              System.currentTimeMillis() - t0);
+      PipelineObserver o =
+          new PipelineObserver(
+              cfg, gateway, sources.counters(), lake.catalog(), search, ls::jobStatusName, t0);
+      started.add(o);
+      o.bind(metrics);
+      ls.observer = o;
+      observing.set(o);
+      return ls;
     } catch (RuntimeException | IOException e) {
       for (int i = started.size() - 1; i >= 0; i--) {
         try {
@@ -277,6 +344,9 @@ public final class EmbeddedLakestream implements AutoCloseable {
     // 64 MB runs out with the bundled example and its detectors.
     conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.ofMebiBytes(128));
     conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.ofMebiBytes(128));
+    // The job's own metrics (checkpoints, watermarks, back-pressure) for the dashboard and
+    // /metrics.
+    FlinkMetrics.configure(conf);
     conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
     conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, points.checkpointDir().toUri().toString());
     conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, points.savepointDir().toUri().toString());
@@ -483,6 +553,29 @@ public final class EmbeddedLakestream implements AutoCloseable {
     return Optional.ofNullable(search);
   }
 
+  /** The Flink job's status name, or {@code null} when no job runs. */
+  String jobStatusName() {
+    JobClient j = job;
+    if (j == null || closed) {
+      return null;
+    }
+    try {
+      return j.getJobStatus().get(2, TimeUnit.SECONDS).name();
+    } catch (Exception e) {
+      return "UNKNOWN";
+    }
+  }
+
+  /** The figures of the dashboard and of {@code /metrics}. */
+  public PipelineObserver observer() {
+    return observer;
+  }
+
+  /** The dashboard (its open live streams, for benchmarks). */
+  public Dashboard dashboard() {
+    return dashboard;
+  }
+
   /** The syslog, Fluentd, MQTT and CDC sources' servers and counters. */
   public SourceServers sources() {
     return sources;
@@ -584,6 +677,8 @@ public final class EmbeddedLakestream implements AutoCloseable {
 
   /** First step of any stop: no new events come in. */
   private void stopIngest() {
+    // Open dashboard streams would otherwise hold the HTTP server's stop.
+    closeQuietly("dashboard", dashboard);
     closeQuietly("HTTP gateway", gateway);
     closeQuietly("sources", sources);
     closeQuietly("Kafka producer", producer);
@@ -594,6 +689,9 @@ public final class EmbeddedLakestream implements AutoCloseable {
     if (alerts != null) {
       // The job has stopped, so every alert it made is in Kafka: let deliveries finish briefly.
       alerts.close(closed && !crashing ? Duration.ofSeconds(10) : Duration.ZERO);
+    }
+    if (observer != null) {
+      closeQuietly("pipeline observer", observer);
     }
     if (search != null) {
       closeQuietly("search index", search);
