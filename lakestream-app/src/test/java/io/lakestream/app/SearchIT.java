@@ -286,6 +286,27 @@ class SearchIT {
       assertThat(TestStack.JSON.readTree(invalid.body()).get("error").asText())
           .isEqualTo("invalid_query");
       assertThat(searchRaw(stack, "q=*", null).statusCode()).isEqualTo(401);
+      // With keys configured, the dashboard and monitoring endpoints need one too; a browser
+      // opening the page is asked for it.
+      for (String path : List.of("/", "/v1/dashboard/snapshot", "/metrics", "/ready", "/health")) {
+        HttpResponse<String> r =
+            HTTP.send(
+                HttpRequest.newBuilder(URI.create(stack.ls.gatewayUrl() + path))
+                    .header("Accept", path.equals("/") ? "text/html" : "*/*")
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(path).isEqualTo(401);
+        if (path.equals("/")) {
+          assertThat(r.headers().firstValue("WWW-Authenticate").orElse("")).startsWith("Basic");
+        }
+        HttpResponse<String> ok =
+            HTTP.send(
+                HttpRequest.newBuilder(URI.create(stack.ls.gatewayUrl() + path))
+                    .header("Authorization", "Bearer " + KEY)
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(ok.statusCode()).as(path + " " + ok.body()).isEqualTo(200);
+      }
       assertThat(searchRaw(stack, "q=*&bogus=1", KEY).statusCode()).isEqualTo(400);
 
       // The rejected event, from the error zone, with its original text.
