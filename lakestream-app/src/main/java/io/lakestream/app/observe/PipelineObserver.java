@@ -103,6 +103,7 @@ public final class PipelineObserver implements AutoCloseable {
   private long lastCheckpointAtMillis = -1;
 
   private final List<Long> lagHistory = new ArrayList<>();
+  private final List<Long> failedHistory = new ArrayList<>();
   private volatile ObjectNode last;
   private volatile boolean closed;
 
@@ -458,21 +459,21 @@ public final class PipelineObserver implements AutoCloseable {
     }
     long checkpointAge = lastCheckpointAtMillis < 0 ? -1 : now - lastCheckpointAtMillis;
     double failedCheckpoints = flinkMax("numberOfFailedCheckpoints");
+    failedHistory.add(Double.isNaN(failedCheckpoints) ? 0L : (long) failedCheckpoints);
+    if (failedHistory.size() > 10) {
+      failedHistory.remove(0);
+    }
+    long recentFailed = failedHistory.get(failedHistory.size() - 1) - failedHistory.get(0);
     double backPressure = flinkMax("backPressuredTimeMsPerSecond");
     long wmDelay = watermarkDelay(now);
 
     long rawEnd = topicEnds.getOrDefault(cfg.rawTopic(), 0L);
     long lag = committed < 0 ? -1 : Math.max(0, rawEnd - committed);
-    boolean lagGrowing = false;
     if (lag >= 0) {
       lagHistory.add(lag);
       if (lagHistory.size() > 10) {
         lagHistory.remove(0);
       }
-      lagGrowing =
-          lagHistory.size() >= 10
-              && lag > 10_000
-              && lagHistory.get(0) < lagHistory.get(lagHistory.size() - 1);
     }
     long slowCheckpoint = cfg.checkpointInterval().toMillis() * 3 + 10_000;
 
@@ -485,7 +486,7 @@ public final class PipelineObserver implements AutoCloseable {
       long bad = refused.get(s.name()) + errorsOf(s.name());
       long all = accepted.get(s.name()) + refused.get(s.name());
       metrics(m).put("error_rate", all == 0 ? 0 : round4((double) bad / all));
-      status(m, all > 0 && bad * 2 > all ? "failing" : "ok", "more than half of its events fail");
+      status(m, StageHealth.source(bad, all));
       edge(edges, "src:" + s.name(), "gateway", r);
     }
     ObjectNode gw = node(nodes, "gateway", "gateway", "gateway");
@@ -497,11 +498,7 @@ public final class PipelineObserver implements AutoCloseable {
 
     ObjectNode raw = node(nodes, "topic:raw", "Kafka " + cfg.rawTopic(), "topic");
     metrics(raw).put("lag", lag);
-    if (kafkaProblem != null) {
-      status(raw, "failing", kafkaProblem);
-    } else {
-      status(raw, lagGrowing ? "behind" : "ok", "the job's lag grew over the last 10 s");
-    }
+    status(raw, StageHealth.rawTopic(lagHistory, 10, kafkaProblem));
 
     double dedupIn = flinkSum("numRecordsIn", "dedup");
     double jobIn =
@@ -523,22 +520,16 @@ public final class PipelineObserver implements AutoCloseable {
     if (!Double.isNaN(failedCheckpoints)) {
       metrics(validate).put("failed_checkpoints", (long) failedCheckpoints);
     }
-    if (!running) {
-      status(validate, "failing", "the Flink job is " + (status == null ? "not running" : status));
-    } else if (checkpointAge > slowCheckpoint) {
-      status(validate, "behind", "no checkpoint for " + checkpointAge / 1000 + " s");
-    } else if (!Double.isNaN(backPressure) && backPressure > 500) {
-      status(validate, "behind", "back-pressured " + (long) backPressure / 10 + "% of the time");
-    } else {
-      status(validate, "ok", null);
-    }
+    StageHealth.Verdict jobVerdict =
+        StageHealth.job(status, checkpointAge, slowCheckpoint, recentFailed, backPressure);
+    status(validate, jobVerdict);
     edge(edges, "topic:raw", "step:validate", jobIn);
 
     ObjectNode curate = node(nodes, "step:curate", "lateness, enrich, transform", "step");
     double curatedRate = rates.update("lake:curated", rowsIn("curated"), nanos, lakeWindow);
     metrics(curate).put("events_per_s", round(curatedRate));
     metrics(curate).put("watermark_delay_ms", wmDelay);
-    status(curate, running ? "ok" : "failing", running ? null : "the Flink job is not running");
+    status(curate, jobVerdict);
     edge(edges, "step:validate", "step:curate", curatedRate);
 
     sink(nodes, edges, "step:validate", "sink:raw", "lake raw zone", "raw", nanos, now, running);
@@ -564,7 +555,7 @@ public final class PipelineObserver implements AutoCloseable {
 
     if (!cfg.aggregations().isEmpty() || !cfg.joins().isEmpty()) {
       ObjectNode sql = node(nodes, "step:sql", "windows, joins", "step");
-      status(sql, running ? "ok" : "failing", running ? null : "the Flink job is not running");
+      status(sql, jobVerdict);
       edge(edges, "step:curate", "step:sql", curatedRate);
       if (!cfg.aggregations().isEmpty()) {
         sink(
@@ -581,7 +572,7 @@ public final class PipelineObserver implements AutoCloseable {
     }
     if (cfg.alerting().enabled()) {
       ObjectNode detect = node(nodes, "step:detect", "anomaly detectors", "step");
-      status(detect, running ? "ok" : "failing", running ? null : "the Flink job is not running");
+      status(detect, jobVerdict);
       edge(edges, "step:curate", "step:detect", curatedRate);
       ObjectNode alerts = node(nodes, "sink:alerts", "alerts (" + alertsOpen + " open)", "sink");
       double alertRate =
@@ -625,10 +616,7 @@ public final class PipelineObserver implements AutoCloseable {
         zone.equals("raw")
             && committed >= 0
             && committed < topicEnds.getOrDefault(cfg.rawTopic(), 0L);
-    status(
-        n,
-        running && inflow && age > slow ? "behind" : "ok",
-        "no lake commit for " + Math.max(0, age) / 1000 + " s while events wait");
+    status(n, StageHealth.zone(running, inflow, age, slow));
     edge(edges, from, id, r);
   }
 
@@ -641,6 +629,10 @@ public final class PipelineObserver implements AutoCloseable {
     n.put("id", id).put("label", label).put("kind", kind);
     n.putObject("metrics");
     return n;
+  }
+
+  private static void status(ObjectNode n, StageHealth.Verdict v) {
+    status(n, v.status(), v.note());
   }
 
   private static void status(ObjectNode n, String status, String note) {
