@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     description = "Real-time event pipelines: Kafka + Flink + Iceberg from one pipeline file.",
     subcommands = {
       UpCommand.class,
+      GatewayCommand.class,
       ValidateCommand.class,
       SqlCommand.class,
       TablesCommand.class,

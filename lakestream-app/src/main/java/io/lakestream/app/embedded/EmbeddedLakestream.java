@@ -486,7 +486,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
     return Admin.create(p);
   }
 
-  private static void createTopics(PipelineConfig cfg) {
+  static void createTopics(PipelineConfig cfg) {
     try (Admin admin = admin(cfg)) {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       List<NewTopic> missing = new ArrayList<>();
