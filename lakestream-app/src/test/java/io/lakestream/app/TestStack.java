@@ -52,6 +52,12 @@ final class TestStack implements AutoCloseable {
             pipeline, dataDir, EmbeddedLakestream.Options.defaults().withKafkaPort(0)));
   }
 
+  /** Any pipeline with these options (e.g. the job deferred). */
+  static TestStack start(
+      PipelineConfig pipeline, Path dataDir, EmbeddedLakestream.Options options) {
+    return new TestStack(EmbeddedLakestream.start(pipeline, dataDir, options));
+  }
+
   /** An HTTP answer with its parsed JSON body. */
   record Answer(int status, JsonNode body, HttpResponse<String> raw) {}
 

@@ -271,6 +271,25 @@ public record PipelineConfig(
         search);
   }
 
+  /** A copy with another parallelism (e.g. chosen when submitting to a cluster). */
+  public PipelineConfig withParallelism(int newParallelism) {
+    return new PipelineConfig(
+        name,
+        checkpointInterval,
+        newParallelism,
+        dedupWindow,
+        kafka,
+        gateway,
+        lake,
+        sources,
+        references,
+        aggregations,
+        joins,
+        plugins,
+        alerting,
+        search);
+  }
+
   /** A copy with another search block. */
   public PipelineConfig withSearch(SearchConfig newSearch) {
     return new PipelineConfig(

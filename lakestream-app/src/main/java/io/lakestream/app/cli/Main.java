@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       UpCommand.class,
       GatewayCommand.class,
+      SubmitCommand.class,
+      StopCommand.class,
       ValidateCommand.class,
       SqlCommand.class,
       TablesCommand.class,

@@ -486,6 +486,11 @@ public final class EmbeddedLakestream implements AutoCloseable {
     return Admin.create(p);
   }
 
+  /** Creates the pipeline's topics that are missing on its Kafka cluster. */
+  public static void ensureTopics(PipelineConfig cfg) {
+    createTopics(cfg);
+  }
+
   static void createTopics(PipelineConfig cfg) {
     try (Admin admin = admin(cfg)) {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
@@ -521,6 +526,11 @@ public final class EmbeddedLakestream implements AutoCloseable {
   /** The schema registry the stack serves and validates against. */
   public io.lakestream.registry.Registry registry() {
     return schemas.registry();
+  }
+
+  /** The schema versions the job plans with, e.g. to submit it to a Flink cluster. */
+  public SchemaPlan schemaPlan() {
+    return schemas.plan();
   }
 
   /** The pipeline as running, with the embedded broker's address filled in. */
