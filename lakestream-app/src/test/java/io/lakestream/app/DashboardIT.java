@@ -95,7 +95,11 @@ class DashboardIT {
   }
 
   private static <T> T waitFor(WebDriver d, String what, Function<WebDriver, T> condition) {
-    return new WebDriverWait(d, Duration.ofSeconds(60)).withMessage(what).until(condition);
+    // The page redraws the diagram when its shape changes: an element read then may be gone.
+    return new WebDriverWait(d, Duration.ofSeconds(60))
+        .withMessage(what)
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(condition);
   }
 
   private static String text(WebDriver d, String id) {
@@ -289,6 +293,7 @@ class DashboardIT {
         d.get(stack.ls.gatewayUrl() + "/");
         new WebDriverWait(d, Duration.ofSeconds(30))
             .pollingEvery(Duration.ofMillis(5))
+            .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
             .until(
                 w ->
                     text(w, "total-received").replace(",", "").matches("\\d+")

@@ -229,10 +229,15 @@ class SourcesConformanceIT {
   private void run(PostgresServer pg) throws Exception {
     PipelineConfig cfg = pipeline();
     Path data = dir.resolve("data");
-    EmbeddedLakestream ls = start(cfg, data);
+    // The kafka source's topic must exist before the job starts: created after, the job's first
+    // partition discovery fails and the job restarts until it appears.
+    EmbeddedLakestream ls =
+        EmbeddedLakestream.start(
+            cfg, data, EmbeddedLakestream.Options.defaults().withKafkaPort(0).withJobDeferred());
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", ls.kafkaBootstrap()))) {
       admin.createTopics(List.of(new NewTopic("ext.clicks", 2, (short) 1))).all().get();
     }
+    ls.startJob();
     try {
       sendAll(ls, 0, HALF, true);
       awaitRaw(ls, HALF);
