@@ -18,14 +18,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -155,63 +153,16 @@ class GatewayNodesIT {
         assertThat(TestStack.JSON.readTree(reg.body()).get("id").asInt())
             .isEqualTo(stack.ls.registry().latest("sensors").orElseThrow().id());
 
-        Set<String> acked = Collections.synchronizedSet(new HashSet<>());
-        AtomicBoolean stop = new AtomicBoolean();
-        List<Thread> senders = new ArrayList<>();
-        for (int port : new int[] {port1, port2}) {
-          Thread t =
-              new Thread(
-                  () -> {
-                    int batch = 0;
-                    while (!stop.get()) {
-                      List<String> ids = new ArrayList<>();
-                      StringBuilder body = new StringBuilder();
-                      for (int i = 0; i < 50; i++) {
-                        String id = "p" + port + "-" + batch + "-" + i;
-                        ids.add(id);
-                        body.append(event(id)).append('\n');
-                      }
-                      batch++;
-                      try {
-                        HttpResponse<String> r =
-                            HTTP.send(
-                                HttpRequest.newBuilder(
-                                        URI.create(
-                                            "http://127.0.0.1:"
-                                                + port
-                                                + "/v1/sources/sensors/events"))
-                                    .header("Content-Type", "application/x-ndjson")
-                                    .timeout(Duration.ofSeconds(10))
-                                    .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-                                    .build(),
-                                HttpResponse.BodyHandlers.ofString());
-                        if (r.statusCode() == 202) {
-                          acked.addAll(ids);
-                        }
-                      } catch (Exception e) {
-                        // the node is gone: this batch is not acknowledged
-                        try {
-                          Thread.sleep(50);
-                        } catch (InterruptedException ie) {
-                          return;
-                        }
-                      }
-                    }
-                  },
-                  "sender-" + port);
-          t.start();
-          senders.add(t);
-        }
+        Senders load =
+            new Senders("p", Duration.ofSeconds(10), Duration.ofMillis(50), port1, port2);
+        Set<String> acked = load.acked;
         await().atMost(Duration.ofSeconds(30)).until(() -> acked.size() >= 3_000);
         // SIGKILL: no shutdown, no flush.
         n2.destroyForcibly();
         assertThat(n2.waitFor(20, TimeUnit.SECONDS)).isTrue();
         int atKill = acked.size();
         await().atMost(Duration.ofSeconds(30)).until(() -> acked.size() >= atKill + 2_000);
-        stop.set(true);
-        for (Thread t : senders) {
-          t.join(20_000);
-        }
+        load.close();
         assertThat(acked.stream().filter(id -> id.startsWith("p" + port2 + "-"))).isNotEmpty();
 
         // Every acknowledged event is curated, once.

@@ -1,6 +1,5 @@
 package io.lakestream.app;
 
-import static io.lakestream.app.GatewayNodesIT.event;
 import static io.lakestream.app.GatewayNodesIT.freePort;
 import static io.lakestream.app.GatewayNodesIT.node;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,16 +10,12 @@ import io.lakestream.api.config.PipelineLoader;
 import io.lakestream.app.cluster.KafkaClusterNode;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +23,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
@@ -161,54 +155,8 @@ class KafkaClusterIT {
                   gw[i],
                   dir.resolve("gw" + i + ".log")));
         }
-        Set<String> acked = Collections.synchronizedSet(new HashSet<>());
-        AtomicBoolean stop = new AtomicBoolean();
-        List<Thread> senders = new ArrayList<>();
-        for (int port : gw) {
-          Thread t =
-              new Thread(
-                  () -> {
-                    int batch = 0;
-                    while (!stop.get()) {
-                      List<String> ids = new ArrayList<>();
-                      StringBuilder b = new StringBuilder();
-                      for (int i = 0; i < 50; i++) {
-                        String id = "c" + port + "-" + batch + "-" + i;
-                        ids.add(id);
-                        b.append(event(id)).append('\n');
-                      }
-                      batch++;
-                      try {
-                        HttpResponse<String> r =
-                            HTTP.send(
-                                HttpRequest.newBuilder(
-                                        URI.create(
-                                            "http://127.0.0.1:"
-                                                + port
-                                                + "/v1/sources/sensors/events"))
-                                    .header("Content-Type", "application/x-ndjson")
-                                    .timeout(Duration.ofSeconds(30))
-                                    .POST(HttpRequest.BodyPublishers.ofString(b.toString()))
-                                    .build(),
-                                HttpResponse.BodyHandlers.ofString());
-                        if (r.statusCode() == 202) {
-                          acked.addAll(ids);
-                        } else {
-                          Thread.sleep(100);
-                        }
-                      } catch (Exception e) {
-                        try {
-                          Thread.sleep(100);
-                        } catch (InterruptedException ie) {
-                          return;
-                        }
-                      }
-                    }
-                  },
-                  "sender-" + port);
-          t.start();
-          senders.add(t);
-        }
+        Senders load = new Senders("c", Duration.ofSeconds(30), Duration.ofMillis(100), gw);
+        Set<String> acked = load.acked;
         await().atMost(Duration.ofSeconds(60)).until(() -> acked.size() >= 2_000);
         // Kill one broker: the other two keep every partition writable (min.insync.replicas=2).
         brokers.get(2).destroyForcibly();
@@ -227,10 +175,7 @@ class KafkaClusterIT {
         nodes.get(1).waitFor(20, TimeUnit.SECONDS);
         int afterNode = acked.size();
         await().atMost(Duration.ofSeconds(60)).until(() -> acked.size() >= afterNode + 1_000);
-        stop.set(true);
-        for (Thread t : senders) {
-          t.join(40_000);
-        }
+        load.close();
         long lakeWait = System.nanoTime();
 
         await()

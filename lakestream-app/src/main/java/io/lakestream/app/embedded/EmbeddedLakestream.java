@@ -718,7 +718,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
     closeQuietly("data directory lock", lock);
   }
 
-  private static void closeQuietly(String what, AutoCloseable c) {
+  static void closeQuietly(String what, AutoCloseable c) {
     try {
       c.close();
     } catch (Exception e) {

@@ -168,22 +168,14 @@ public final class GatewayNode implements AutoCloseable {
       return;
     }
     closed = true;
-    closeQuietly("HTTP gateway", gateway);
-    closeQuietly("sources", sources);
+    EmbeddedLakestream.closeQuietly("HTTP gateway", gateway);
+    EmbeddedLakestream.closeQuietly("sources", sources);
     try {
       producer.close(Duration.ofSeconds(30));
     } catch (RuntimeException e) {
       LOG.warn("Closing the Kafka producer failed: {}", e.getMessage());
     }
-    closeQuietly("schema registry", schemas);
-    closeQuietly("data directory lock", lock);
-  }
-
-  private static void closeQuietly(String what, AutoCloseable c) {
-    try {
-      c.close();
-    } catch (Exception e) {
-      LOG.warn("Stopping the {} failed: {}", what, e.getMessage());
-    }
+    EmbeddedLakestream.closeQuietly("schema registry", schemas);
+    EmbeddedLakestream.closeQuietly("data directory lock", lock);
   }
 }
