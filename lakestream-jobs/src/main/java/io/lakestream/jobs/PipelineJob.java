@@ -62,7 +62,6 @@ import org.apache.iceberg.flink.FlinkSchemaUtil;
 import org.apache.iceberg.flink.TableLoader;
 import org.apache.iceberg.flink.sink.IcebergSink;
 import org.apache.iceberg.flink.sink.dynamic.DynamicIcebergSink;
-import org.apache.iceberg.jdbc.JdbcCatalog;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
@@ -337,8 +336,8 @@ public final class PipelineJob {
     return CatalogLoader.custom(
         "lakestream",
         LakeCatalog.catalogProperties(cfg.lake()),
-        LakeCatalog.hadoopConf(),
-        JdbcCatalog.class.getName());
+        LakeCatalog.hadoopConf(cfg.lake()),
+        LakeCatalog.CATALOG_IMPL);
   }
 
   /**

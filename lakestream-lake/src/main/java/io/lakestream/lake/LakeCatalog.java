@@ -26,7 +26,7 @@ import org.apache.iceberg.jdbc.JdbcCatalog;
  *
  * <pre>{@code
  * CatalogLoader.custom(LakeCatalog.NAME, LakeCatalog.catalogProperties(cfg.lake()),
- *     LakeCatalog.hadoopConf(), JdbcCatalog.class.getName());
+ *     LakeCatalog.hadoopConf(cfg.lake()), LakeCatalog.CATALOG_IMPL);
  * }</pre>
  */
 public final class LakeCatalog implements AutoCloseable {
@@ -39,6 +39,12 @@ public final class LakeCatalog implements AutoCloseable {
    * commits, the CLI and a second process share one file; commits are short, so waiting is right.
    */
   public static final int SQLITE_BUSY_TIMEOUT_MS = 30_000;
+
+  /**
+   * The catalog class: Iceberg's JDBC catalog, registering the JDBC drivers of its own class loader
+   * first (a Flink job's class loader is new for every job).
+   */
+  public static final String CATALOG_IMPL = LakeJdbcCatalog.class.getName();
 
   private final Catalog catalog;
 
@@ -67,8 +73,7 @@ public final class LakeCatalog implements AutoCloseable {
     Locations.warehouseDir(props.get(CatalogProperties.WAREHOUSE_LOCATION))
         .ifPresent(LakeCatalog::createDirectories);
     try {
-      return new LakeCatalog(
-          CatalogUtil.loadCatalog(JdbcCatalog.class.getName(), NAME, props, hadoopConf()));
+      return new LakeCatalog(CatalogUtil.loadCatalog(CATALOG_IMPL, NAME, props, hadoopConf(lake)));
     } catch (RuntimeException e) {
       throw new IllegalStateException(
           "cannot open the Iceberg catalog at "
@@ -120,6 +125,27 @@ public final class LakeCatalog implements AutoCloseable {
   public static Configuration hadoopConf() {
     Configuration conf = new Configuration();
     conf.set("fs.defaultFS", "file:///");
+    return conf;
+  }
+
+  /** Prefix of the {@code lake.catalog_properties} that are Hadoop settings. */
+  public static final String HADOOP_PREFIX = "hadoop.";
+
+  /**
+   * The Hadoop configuration of a lake: {@link #hadoopConf()} with every {@code
+   * lake.catalog_properties} entry named {@code hadoop.<key>} set as {@code <key>} — how an HDFS
+   * name service or S3A endpoint and credentials reach Iceberg's {@code HadoopFileIO} in every
+   * process, TaskManagers included (the configuration travels with the job).
+   */
+  public static Configuration hadoopConf(LakeConfig lake) {
+    Configuration conf = hadoopConf();
+    lake.catalogProperties()
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith(HADOOP_PREFIX) && k.length() > HADOOP_PREFIX.length()) {
+                conf.set(k.substring(HADOOP_PREFIX.length()), v);
+              }
+            });
     return conf;
   }
 

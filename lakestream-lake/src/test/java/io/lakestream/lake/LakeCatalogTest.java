@@ -207,4 +207,24 @@ class LakeCatalogTest {
       }
     }
   }
+
+  @Test
+  void hadoopPrefixedPropertiesBecomeHadoopSettings() {
+    LakeConfig lake =
+        new LakeConfig(
+            "hdfs://lake-nn/warehouse",
+            "jdbc:postgresql://db:5432/lake",
+            Map.of(
+                "hadoop.dfs.nameservices", "lake-nn",
+                "hadoop.fs.s3a.path.style.access", "true",
+                "jdbc.user", "lake"));
+
+    var conf = LakeCatalog.hadoopConf(lake);
+
+    assertThat(conf.get("dfs.nameservices")).isEqualTo("lake-nn");
+    assertThat(conf.get("fs.s3a.path.style.access")).isEqualTo("true");
+    assertThat(conf.get("fs.defaultFS")).isEqualTo("file:///");
+    assertThat(conf.get("jdbc.user")).isNull();
+    assertThat(conf.get("user")).isNull();
+  }
 }
