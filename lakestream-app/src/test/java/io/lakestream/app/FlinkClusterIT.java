@@ -1,19 +1,15 @@
 package io.lakestream.app;
 
-import static io.lakestream.app.GatewayNodesIT.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.lakestream.api.config.PipelineConfig;
-import io.lakestream.api.config.PipelineLoader;
-import io.lakestream.app.embedded.EmbeddedLakestream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
@@ -22,9 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The pipeline's job on a Flink session cluster of separate JVMs, started through Flink's own entry
- * points ({@code StandaloneSessionClusterEntrypoint}, {@code TaskManagerRunner}) on the
- * Maven-resolved class path: submitted over REST, it curates events; one TaskManager is killed with
- * SIGKILL and the job recovers on the other by itself; every acknowledged event is curated once.
+ * points ({@code StandaloneSessionClusterEntrypoint}, {@code TaskManagerRunner}) on the class path
+ * of a plain Flink distribution, so the job's code comes from the job jar {@code lakestream submit}
+ * sends: submitted over REST, it curates events; one TaskManager is killed with SIGKILL and the job
+ * recovers on the other by itself; every acknowledged event is curated once.
  */
 class FlinkClusterIT {
 
@@ -38,6 +35,9 @@ class FlinkClusterIT {
     args.add(command);
     args.addAll(List.of(common));
     args.addAll(List.of(more));
+    if (command.equals("submit")) {
+      args.addAll(List.of("--job-jar", FlinkTestCluster.jobJar().toString()));
+    }
     return io.lakestream.app.cli.Main.run(args.toArray(new String[0]));
   }
 
@@ -54,86 +54,28 @@ class FlinkClusterIT {
 
   @Test
   void theJobRunsOnASessionClusterAndSurvivesATaskManagerKill() throws Exception {
-    Files.writeString(
-        dir.resolve("s.schema.json"),
-        """
-        {"type": "object", "required": ["id", "device_id", "ts"],
-         "properties": {"id": {"type": "string"}, "device_id": {"type": "string"},
-          "ts": {"type": "string", "format": "date-time"}, "temperature": {"type": "number"}}}
-        """);
-    Files.writeString(
-        dir.resolve("pipeline.yaml"),
-        """
-        pipeline: fcluster
-        checkpoint_interval: 1s
-        parallelism: 1
-        kafka: {partitions: 2}
-        gateway: {port: 0}
-        sources:
-          sensors:
-            type: http
-            schema: s.schema.json
-            key: device_id
-            event_time: {field: ts, allowed_lateness: 1d}
-          probes:
-            type: http
-            schema: s.schema.json
-            key: device_id
-            event_time: {field: ts, allowed_lateness: 1d}
-        """);
-    PipelineConfig file =
-        PipelineLoader.load(
-            dir.resolve("pipeline.yaml"), Map.of("data_dir", dir.resolve("data").toString()));
+    PipelineConfig file = FlinkTestCluster.writePipeline(dir, "fcluster", 1, "sensors", "probes");
 
     // Logs stay in target/ after the test, for when it fails.
     Path logs = Path.of("target", "flink-cluster-it");
     try (FlinkTestCluster flink = FlinkTestCluster.start(dir, logs, 2, 2);
-        TestStack stack =
-            TestStack.start(
-                file,
-                dir.resolve("data"),
-                EmbeddedLakestream.Options.defaults().withKafkaPort(0).withJobDeferred())) {
-      // The pipeline file as the cluster sees it: the stack's Kafka, the same lake.
-      Files.writeString(
-          dir.resolve("cluster.yaml"),
-          Files.readString(dir.resolve("pipeline.yaml"))
-              .replace(
-                  "kafka: {partitions: 2}",
-                  "kafka: {partitions: 2, bootstrap_servers: \""
-                      + stack.ls.kafkaBootstrap()
-                      + "\"}"));
+        TestStack stack = FlinkTestCluster.stack(file, dir)) {
+      FlinkTestCluster.writeClusterPipeline(dir, stack.ls.kafkaBootstrap());
       // Submitted through the command line, retried while the cluster is still starting.
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      int code = -1;
-      while (code != 0 && System.nanoTime() < deadline) {
-        code =
-            io.lakestream.app.cli.Main.run(
-                "submit",
-                "-p",
-                dir.resolve("cluster.yaml").toString(),
-                "-d",
-                dir.resolve("data").toString(),
-                "--flink-rest",
-                flink.restUrl());
-        if (code != 0) {
-          Thread.sleep(2000);
-        }
-      }
+      int code =
+          flink.submit(Duration.ofMinutes(2), dir.resolve("cluster.yaml"), dir.resolve("data"));
       assertThat(code).as("submit; jobmanager log:%n%s", flink.jobManagerLog()).isZero();
       JobClient job = flink.job();
       JobClient running = job;
       await()
           .atMost(Duration.ofSeconds(120))
           .until(() -> running.getJobStatus().get(10, TimeUnit.SECONDS) == JobStatus.RUNNING);
+      // A second submit of the same pipeline is refused while its job runs.
+      assertThat(flink.submit(Duration.ZERO, dir.resolve("cluster.yaml"), dir.resolve("data")))
+          .isEqualTo(1);
+      assertThat(console.err()).contains("already runs on").contains("Stop it first");
 
-      List<String> ids = new ArrayList<>();
-      List<String> batch = new ArrayList<>();
-      for (int i = 0; i < 500; i++) {
-        String id = "f-" + i;
-        ids.add(id);
-        batch.add(event(id));
-      }
-      assertThat(stack.postNdjson("sensors", batch).status()).isEqualTo(202);
+      List<String> ids = new ArrayList<>(FlinkTestCluster.postSensors(stack, "f-", 0, 500));
       await()
           .atMost(Duration.ofSeconds(120))
           .until(() -> stack.count("SELECT count(*) FROM curated.sensors") == 500);
@@ -143,13 +85,7 @@ class FlinkClusterIT {
       assertThat(runner).isIn("tm1", "tm2");
       flink.killTaskManager(runner);
       long killed = System.nanoTime();
-      List<String> after = new ArrayList<>();
-      for (int i = 500; i < 1000; i++) {
-        String id = "f-" + i;
-        ids.add(id);
-        after.add(event(id));
-      }
-      assertThat(stack.postNdjson("sensors", after).status()).isEqualTo(202);
+      ids.addAll(FlinkTestCluster.postSensors(stack, "f-", 500, 1000));
       await()
           .atMost(Duration.ofSeconds(180))
           .until(() -> stack.count("SELECT count(*) FROM curated.sensors") >= 1000);
@@ -179,13 +115,7 @@ class FlinkClusterIT {
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> running.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState());
-      List<String> whileStopped = new ArrayList<>();
-      for (int i = 1000; i < 1300; i++) {
-        String id = "f-" + i;
-        ids.add(id);
-        whileStopped.add(event(id));
-      }
-      assertThat(stack.postNdjson("sensors", whileStopped).status()).isEqualTo(202);
+      ids.addAll(FlinkTestCluster.postSensors(stack, "f-", 1000, 1300));
 
       // A change the state can follow (the checkpoint interval), resumed from the savepoint.
       Files.writeString(

@@ -3,13 +3,12 @@ package io.lakestream.app.cli;
 import io.lakestream.api.config.PipelineConfig;
 import io.lakestream.app.cluster.FlinkCluster;
 import io.lakestream.app.cluster.FlinkSubmit;
-import io.lakestream.app.embedded.PipelineSchemas;
-import io.lakestream.lake.LakeCatalog;
-import io.lakestream.lake.LakeTables;
+import io.lakestream.jobs.deploy.PreparedPipeline;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -30,14 +29,20 @@ import picocli.CommandLine.Option;
           + " must use an external Kafka cluster (kafka.bootstrap_servers) and a lake every"
           + " TaskManager reaches (shared warehouse, JDBC catalog).",
       "Registers the schema files, creates missing topics and lake tables, plans the job here"
-          + " and submits it; prints the job id. Ingestion runs in 'lakestream gateway' nodes.",
-      "The cluster needs the job's code: put the jars of lakestream-app/target/lib and"
-          + " lakestream.jar into Flink's lib/ folder, or send them with --ship-jars."
+          + " and submits it with the job jar (lakestream-job.jar: the job's code and everything"
+          + " it needs that Flink does not provide); prints the job id. Ingestion runs in"
+          + " 'lakestream gateway' nodes.",
+      "The cluster needs nothing but a plain Flink 2.1 distribution. Build the job jar once"
+          + " with"
+          + " './mvnw -pl lakestream-flink-job -am package -DskipTests'."
     },
     footer = {
       "",
       "Example:",
-      "  lakestream submit -p pipeline.yaml --flink-rest http://jobmanager:8081 -P 4"
+      "  lakestream submit -p pipeline.yaml --flink-rest http://jobmanager:8081 -P 4",
+      "",
+      "The same jar runs without this command: flink run -d lakestream-job.jar --pipeline"
+          + " pipeline.yaml (see docs/scale-out.md)."
     })
 final class SubmitCommand implements Callable<Integer> {
 
@@ -70,10 +75,22 @@ final class SubmitCommand implements Callable<Integer> {
   boolean allowNonRestored;
 
   @Option(
+      names = "--job-jar",
+      paramLabel = "FILE",
+      description =
+          "The job jar sent with the job (default: the installation's,"
+              + " $LAKESTREAM_HOME/lakestream-flink-job/target/lakestream-job.jar).")
+  Path jobJar;
+
+  @Option(
       names = "--ship-jars",
       paramLabel = "DIR",
-      description = "Send every jar of DIR with the job (for a cluster without them in lib/).")
+      description =
+          "Also send every jar of DIR with the job (e.g. the plugin jars of Java transforms).")
   Path shipJars;
+
+  /** Where a source checkout builds the job jar, relative to the installation folder. */
+  static final String JOB_JAR = "lakestream-flink-job/target/lakestream-job.jar";
 
   @Override
   public Integer call() {
@@ -92,12 +109,38 @@ final class SubmitCommand implements Callable<Integer> {
       System.err.println("error: --parallelism must be at least 1");
       return 2;
     }
-    try (PipelineSchemas schemas = PipelineSchemas.open(cfg)) {
-      PipelineConfig resolved = schemas.resolve(cfg);
-      io.lakestream.app.embedded.EmbeddedLakestream.ensureTopics(resolved);
-      try (LakeCatalog lake = LakeCatalog.open(resolved.lake())) {
-        LakeTables.ensure(lake.catalog(), resolved);
+    Path jar = jobJar != null ? jobJar : defaultJobJar();
+    if (!Files.isRegularFile(jar)) {
+      System.err.println(
+          "error: no job jar at "
+              + jar.toAbsolutePath()
+              + (jobJar != null
+                  ? ""
+                  : ". Build it with './mvnw -pl lakestream-flink-job -am package -DskipTests'"
+                      + " in the Lakestream folder, or pass --job-jar FILE."));
+      return 2;
+    }
+    // Two jobs of one pipeline would write the same tables and share one consumer group.
+    try (FlinkCluster cluster = new FlinkCluster(flinkRest)) {
+      var running = cluster.activeJob(io.lakestream.jobs.PipelineJob.jobName(cfg));
+      if (running.isPresent()) {
+        System.err.println(
+            "error: job "
+                + running.get()
+                + " of pipeline '"
+                + cfg.name()
+                + "' already runs on "
+                + flinkRest
+                + ". Stop it first ('lakestream stop' takes a savepoint to resume from), then"
+                + " submit again.");
+        return 1;
       }
+    } catch (Exception e) {
+      System.err.println(
+          "error: cannot reach the Flink cluster at " + flinkRest + ": " + rootMessage(e));
+      return 1;
+    }
+    try (PreparedPipeline prepared = PreparedPipeline.prepare(cfg)) {
       Configuration conf = new Configuration();
       if (parallelism != null) {
         conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
@@ -106,15 +149,19 @@ final class SubmitCommand implements Callable<Integer> {
         conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
         conf.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, allowNonRestored);
       }
-      String[] jars = shipJars == null ? new String[0] : jars(shipJars);
+      List<String> jars = new ArrayList<>();
+      jars.add(jar.toAbsolutePath().toString());
+      if (shipJars != null) {
+        jars.addAll(jars(shipJars));
+      }
       JobClient job =
           FlinkSubmit.submit(
-              parallelism == null ? resolved : resolved.withParallelism(parallelism),
-              schemas.plan(),
+              prepared,
+              parallelism,
               flinkRest.getHost(),
               flinkRest.getPort() < 0 ? 8081 : flinkRest.getPort(),
               conf,
-              jars);
+              jars.toArray(new String[0]));
       System.out.println("Submitted job " + job.getJobID() + " to " + flinkRest + "; starting...");
       try (FlinkCluster cluster = new FlinkCluster(flinkRest)) {
         cluster.awaitRunning(job.getJobID(), java.time.Duration.ofMinutes(5));
@@ -145,7 +192,34 @@ final class SubmitCommand implements Callable<Integer> {
     }
   }
 
-  private static String[] jars(Path dir) throws IOException {
+  /**
+   * The installation's job jar: under {@code $LAKESTREAM_HOME} (set by the launcher), else beside
+   * the running {@code lakestream-app/target/lakestream.jar} (or its classes); the first of these
+   * that exists, else the first (for the error message).
+   */
+  static Path defaultJobJar() {
+    List<Path> homes = new ArrayList<>();
+    String home = System.getenv(PipelineOptions.HOME_ENV);
+    if (home != null) {
+      homes.add(Path.of(home));
+    }
+    try {
+      // .../lakestream-app/target/lakestream.jar or .../lakestream-app/target/classes
+      Path code =
+          Path.of(SubmitCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path checkout = code.toAbsolutePath().getParent().getParent().getParent();
+      if (checkout != null) {
+        homes.add(checkout);
+      }
+    } catch (Exception | Error e) {
+      // no code source to go by
+    }
+    homes.add(Path.of(""));
+    List<Path> jars = homes.stream().map(h -> h.resolve(JOB_JAR)).toList();
+    return jars.stream().filter(Files::isRegularFile).findFirst().orElse(jars.get(0));
+  }
+
+  private static List<String> jars(Path dir) throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
       List<String> out =
           s.filter(p -> p.getFileName().toString().endsWith(".jar"))
@@ -155,7 +229,7 @@ final class SubmitCommand implements Callable<Integer> {
       if (out.isEmpty()) {
         throw new IOException("no jar in " + dir);
       }
-      return out.toArray(new String[0]);
+      return out;
     }
   }
 

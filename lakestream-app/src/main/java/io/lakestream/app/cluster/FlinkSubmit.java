@@ -1,8 +1,7 @@
 package io.lakestream.app.cluster;
 
-import io.lakestream.api.config.PipelineConfig;
 import io.lakestream.jobs.PipelineJob;
-import io.lakestream.jobs.schema.SchemaPlan;
+import io.lakestream.jobs.deploy.PreparedPipeline;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
@@ -11,7 +10,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * Submits the pipeline's job to a running Flink cluster through its REST endpoint: the same job
- * graph {@code up} runs on its embedded mini cluster.
+ * graph {@code up} runs on its embedded mini cluster, planned here, with the job jar (and any extra
+ * jars) sent along for the cluster's class loader.
  */
 public final class FlinkSubmit {
 
@@ -20,13 +20,14 @@ public final class FlinkSubmit {
   /**
    * Plans the job here and submits it.
    *
+   * @param parallelism the job's parallelism, or null for the pipeline file's
    * @param conf settings of the submission (parallelism, savepoint path, ...)
-   * @param jars the job's code when the cluster does not have it on its class path
+   * @param jars the job's code: the job jar (lakestream-job.jar) and any extra jars
    * @return the client of the submitted job
    */
   public static JobClient submit(
-      PipelineConfig cfg,
-      SchemaPlan plan,
+      PreparedPipeline pipeline,
+      Integer parallelism,
       String host,
       int restPort,
       Configuration conf,
@@ -37,7 +38,7 @@ public final class FlinkSubmit {
     StreamExecutionEnvironment env =
         new RemoteStreamEnvironment(
             host, restPort, conf, jars, null, SavepointRestoreSettings.fromConfiguration(conf));
-    PipelineJob.of(cfg).withSchemas(plan).attachTo(env);
-    return env.executeAsync(PipelineJob.jobName(cfg));
+    pipeline.attachTo(env, parallelism);
+    return env.executeAsync(PipelineJob.jobName(pipeline.config()));
   }
 }

@@ -17,6 +17,8 @@ import io.lakestream.dashboard.Dashboard;
 import io.lakestream.gateway.http.HttpGateway;
 import io.lakestream.gateway.ingest.KafkaRawSink;
 import io.lakestream.jobs.PipelineJob;
+import io.lakestream.jobs.deploy.PipelineTopics;
+import io.lakestream.jobs.schema.PipelineSchemas;
 import io.lakestream.jobs.schema.SchemaPlan;
 import io.lakestream.lake.LakeCatalog;
 import io.lakestream.lake.LakeTables;
@@ -37,11 +39,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.stream.Stream;
@@ -57,8 +55,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
@@ -184,7 +180,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
         started.add(kafka);
         cfg = withBootstrap(pipeline, kafka.bootstrapServers());
       }
-      createTopics(cfg);
+      PipelineTopics.ensure(cfg);
       PipelineSchemas schemas = PipelineSchemas.open(cfg);
       started.add(schemas);
       cfg = schemas.resolve(cfg);
@@ -446,7 +442,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
 
   private void awaitConsumed(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    try (Admin admin = admin(cfg)) {
+    try (Admin admin = PipelineTopics.admin(cfg)) {
       var end = endOffsets(admin, cfg.rawTopic());
       while (System.nanoTime() < deadline) {
         var committed =
@@ -475,47 +471,6 @@ public final class EmbeddedLakestream implements AutoCloseable {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
       LOG.warn("Could not check how far the job has read ({}); stopping anyway.", rootMessage(e));
-    }
-  }
-
-  /** An admin client for the pipeline's Kafka, with its client properties (TLS, SASL, ...). */
-  private static Admin admin(PipelineConfig cfg) {
-    Properties p = new Properties();
-    p.putAll(cfg.kafka().properties());
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.kafka().bootstrapServers());
-    return Admin.create(p);
-  }
-
-  /** Creates the pipeline's topics that are missing on its Kafka cluster. */
-  public static void ensureTopics(PipelineConfig cfg) {
-    createTopics(cfg);
-  }
-
-  static void createTopics(PipelineConfig cfg) {
-    try (Admin admin = admin(cfg)) {
-      Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-      List<NewTopic> missing = new ArrayList<>();
-      List<String> topics = new ArrayList<>(List.of(cfg.rawTopic(), cfg.enrichedTopic()));
-      if (cfg.alerting().enabled()) {
-        topics.add(cfg.alertsTopic());
-      }
-      for (String t : topics) {
-        if (!existing.contains(t)) {
-          missing.add(
-              new NewTopic(t, cfg.kafka().partitions(), cfg.kafka().replicationFactor())
-                  .configs(Map.of("compression.type", "producer")));
-        }
-      }
-      if (!missing.isEmpty()) {
-        admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-      }
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException(
-          "cannot create Kafka topics on " + cfg.kafka().bootstrapServers() + ": " + rootMessage(e),
-          e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while creating Kafka topics", e);
     }
   }
 

@@ -5,6 +5,8 @@ import io.lakestream.api.config.SourceConfig;
 import io.lakestream.api.ingest.SourceCounters;
 import io.lakestream.gateway.http.HttpGateway;
 import io.lakestream.gateway.ingest.KafkaRawSink;
+import io.lakestream.jobs.deploy.PipelineTopics;
+import io.lakestream.jobs.schema.PipelineSchemas;
 import io.lakestream.registry.rest.RegistryRoutes;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -75,7 +77,7 @@ public final class GatewayNode implements AutoCloseable {
       DataDirLock lock = DataDirLock.acquire(dataDir);
       started.add(lock);
       // Idempotent: whichever starts first (a node or the job's side) creates them.
-      EmbeddedLakestream.createTopics(pipeline);
+      PipelineTopics.ensure(pipeline);
       PipelineSchemas schemas = PipelineSchemas.open(pipeline);
       started.add(schemas);
       PipelineConfig cfg = schemas.resolve(pipeline);

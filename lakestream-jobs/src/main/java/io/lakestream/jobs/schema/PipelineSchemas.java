@@ -1,4 +1,4 @@
-package io.lakestream.app.embedded;
+package io.lakestream.jobs.schema;
 
 import io.lakestream.api.config.PipelineConfig;
 import io.lakestream.api.config.PipelineConfigException;
@@ -6,8 +6,6 @@ import io.lakestream.api.config.SchemaBinding;
 import io.lakestream.api.config.SourceConfig;
 import io.lakestream.api.config.internal.SchemaFiles;
 import io.lakestream.api.ingest.SchemaIds;
-import io.lakestream.jobs.schema.RegistryAccess;
-import io.lakestream.jobs.schema.SchemaPlan;
 import io.lakestream.registry.IncompatibleSchemaException;
 import io.lakestream.registry.KafkaSchemaLog;
 import io.lakestream.registry.RegisteredSchema;
