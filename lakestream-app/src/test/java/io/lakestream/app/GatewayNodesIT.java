@@ -49,17 +49,12 @@ class GatewayNodesIT {
     }
   }
 
-  /** A node in its own JVM, started through the command line; ready when it says so. */
-  static Process node(Path pipeline, Path data, int port, Path log) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx512m");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add("io.lakestream.app.cli.Main");
-    cmd.addAll(
-        List.of("gateway", "-p", pipeline.toString(), "-d", data.toString(), "--port", "" + port));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+  /**
+   * Copies what a child process prints to {@code log}, line by line, on a daemon thread; the answer
+   * completes with true at the first line starting with {@code readyPrefix}, or false when the
+   * process ends before that.
+   */
+  static CompletableFuture<Boolean> logOutput(Process p, Path log, String readyPrefix) {
     CompletableFuture<Boolean> ready = new CompletableFuture<>();
     Thread reader =
         new Thread(
@@ -73,7 +68,7 @@ class GatewayNodesIT {
                   out.write(line);
                   out.newLine();
                   out.flush();
-                  if (line.startsWith("Ready.")) {
+                  if (line.startsWith(readyPrefix)) {
                     ready.complete(true);
                   }
                 }
@@ -84,6 +79,21 @@ class GatewayNodesIT {
             });
     reader.setDaemon(true);
     reader.start();
+    return ready;
+  }
+
+  /** A node in its own JVM, started through the command line; ready when it says so. */
+  static Process node(Path pipeline, Path data, int port, Path log) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx512m");
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add("io.lakestream.app.cli.Main");
+    cmd.addAll(
+        List.of("gateway", "-p", pipeline.toString(), "-d", data.toString(), "--port", "" + port));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    CompletableFuture<Boolean> ready = logOutput(p, log, "Ready.");
     if (!ready.get(90, TimeUnit.SECONDS)) {
       throw new AssertionError("the gateway node did not start:\n" + Files.readString(log));
     }

@@ -7,11 +7,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.lakestream.api.config.PipelineConfig;
 import io.lakestream.api.config.PipelineLoader;
-import io.lakestream.app.cluster.KafkaClusterNode;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,13 +14,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,84 +29,11 @@ class KafkaClusterIT {
 
   @TempDir Path dir;
 
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(5))
-          .build();
-
-  private static Process broker(
-      int id, Path logDir, String clusterId, int port, String controllers, Path log)
-      throws Exception {
-    List<String> cmd =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx384m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            KafkaClusterNode.class.getName(),
-            "" + id,
-            logDir.toString(),
-            clusterId,
-            "" + port,
-            controllers);
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    CompletableFuture<Boolean> started = new CompletableFuture<>();
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                      new BufferedReader(
-                          new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-                  var out = Files.newBufferedWriter(log)) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                  out.write(line);
-                  out.newLine();
-                  out.flush();
-                  if (line.startsWith("KAFKA_NODE_STARTED")) {
-                    started.complete(true);
-                  }
-                }
-              } catch (Exception e) {
-                // gone
-              }
-              started.complete(false);
-            });
-    reader.setDaemon(true);
-    reader.start();
-    return p;
-  }
-
   @Test
   void acknowledgedEventsSurviveABrokerAndAGatewayKilled() throws Exception {
-    String clusterId = Uuid.randomUuid().toString();
-    int[] ports = {freePort(), freePort(), freePort()};
-    String controllers = freePort() + "," + freePort() + "," + freePort();
-    List<Process> brokers = new ArrayList<>();
     List<Process> nodes = new ArrayList<>();
-    try {
-      for (int i = 0; i < 3; i++) {
-        brokers.add(
-            broker(
-                i + 1,
-                dir.resolve("kafka-" + (i + 1)),
-                clusterId,
-                ports[i],
-                controllers,
-                dir.resolve("kafka-" + (i + 1) + ".log")));
-      }
-      String bootstrap =
-          "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1] + ",127.0.0.1:" + ports[2];
-      Properties ap = new Properties();
-      ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-      try (Admin admin = Admin.create(ap)) {
-        await()
-            .atMost(Duration.ofSeconds(120))
-            .ignoreExceptions()
-            .until(() -> admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() == 3);
-      }
-
+    try (KafkaTestCluster kafka = KafkaTestCluster.start(dir, dir)) {
+      String bootstrap = kafka.bootstrap();
       Files.writeString(
           dir.resolve("s.schema.json"),
           """
@@ -159,8 +76,7 @@ class KafkaClusterIT {
         Set<String> acked = load.acked;
         await().atMost(Duration.ofSeconds(60)).until(() -> acked.size() >= 2_000);
         // Kill one broker: the other two keep every partition writable (min.insync.replicas=2).
-        brokers.get(2).destroyForcibly();
-        brokers.get(2).waitFor(20, TimeUnit.SECONDS);
+        kafka.kill(3);
         long brokerKilled = System.nanoTime();
         int afterBroker = acked.size();
         // Batches in flight at the kill may still be acknowledged: wait for a new one after them.
@@ -199,9 +115,6 @@ class KafkaClusterIT {
       }
     } finally {
       for (Process p : nodes) {
-        p.destroyForcibly();
-      }
-      for (Process p : brokers) {
         p.destroyForcibly();
       }
     }
