@@ -42,10 +42,11 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>The same readings of the bundled example's {@code sensors} source are (1) posted through two
  * gateway nodes into a three-broker Kafka cluster, unpaced, and (2) replayed by the job from Kafka
  * into the lake (catalog in PostgreSQL) on a Flink session cluster of one TaskManager (parallelism
- * 1) and of two TaskManagers (parallelism 2, one slot each), each run with a fresh lake and
- * consumer group; then (3) the same readings go through the embedded stack of {@code up}, posted
- * with its job held back and then replayed. Every process shares this machine's cores. Figures go
- * to standard output and {@code target/scale-out-bench.txt}.
+ * 1), of one TaskManager with two slots (parallelism 2) and of two TaskManagers (parallelism 2, one
+ * slot each), each run with a fresh lake and consumer group; then (3) the same readings go through
+ * the embedded stack of {@code up}, posted with its job held back and then replayed. Every process
+ * shares this machine's cores. Figures go to standard output and {@code
+ * target/scale-out-bench.txt}.
  */
 class ScaleOutBench {
 
@@ -62,14 +63,46 @@ class ScaleOutBench {
     Files.writeString(Path.of("target", "scale-out-bench.txt"), figures.toString());
   }
 
-  /** Milliseconds until {@code count} reaches {@code n}, polled every 250 ms. */
-  private static long until(LongSupplier count, long n, long startMillis) {
+  /**
+   * A replay's timing: when the first rows were readable (ms after the start, and how many), when
+   * all {@code n} were.
+   */
+  record Replay(long firstMs, long firstRows, long allMs, long n) {
+    /** Rows per second over the whole replay, start-up included. */
+    double overall() {
+      return n * 1000.0 / allMs;
+    }
+
+    /** Rows per second from the first commit to the last: the job at speed. */
+    double steady() {
+      return allMs > firstMs ? (n - firstRows) * 1000.0 / (allMs - firstMs) : overall();
+    }
+  }
+
+  /** Follows {@code count}, polled every 250 ms, until it reaches {@code n}. */
+  private static Replay replay(LongSupplier count, long n, long startMillis) {
+    long[] first = {-1, 0};
     await()
         .atMost(Duration.ofMinutes(30))
         .pollInterval(Duration.ofMillis(250))
         .ignoreExceptions()
-        .until(() -> count.getAsLong() >= n);
-    return System.currentTimeMillis() - startMillis;
+        .until(
+            () -> {
+              long c = count.getAsLong();
+              if (c > 0 && first[0] < 0) {
+                first[0] = System.currentTimeMillis() - startMillis;
+                first[1] = c;
+              }
+              return c >= n;
+            });
+    return new Replay(first[0], first[1], System.currentTimeMillis() - startMillis, n);
+  }
+
+  private void sayReplay(String what, Replay r) throws Exception {
+    say(
+        "%s: first rows readable after %.1f s, all %,d after %.1f s = %,.0f readings/s overall,"
+            + " %,.0f readings/s from the first commit to the last",
+        what, r.firstMs() / 1000.0, r.n(), r.allMs() / 1000.0, r.overall(), r.steady());
   }
 
   private static double median(List<Double> xs) {
@@ -138,9 +171,18 @@ class ScaleOutBench {
       List<Double> one = new ArrayList<>();
       List<Double> two = new ArrayList<>();
       List<Double> embedded = new ArrayList<>();
+      List<Double> oneOverall = new ArrayList<>();
+      List<Double> oneTwoSlots = new ArrayList<>();
+      List<Double> oneTwoSlotsOverall = new ArrayList<>();
+      List<Double> twoOverall = new ArrayList<>();
+      List<Double> embeddedOverall = new ArrayList<>();
       for (int run = 1; run <= runs; run++) {
-        for (int tms = 1; tms <= 2; tms++) {
-          String name = "r" + run + "tm" + tms;
+        // TaskManagers x slots: 1 x 1 at parallelism 1, 1 x 2 and 2 x 1 at parallelism 2.
+        for (int[] shape : new int[][] {{1, 1}, {1, 2}, {2, 1}}) {
+          int tms = shape[0];
+          int slots = shape[1];
+          int p = tms * slots;
+          String name = "r" + run + "tm" + tms + "s" + slots;
           String db = pg.createDatabase("lake_" + name);
           Path yaml = example.resolve(name + ".yaml");
           Files.writeString(
@@ -164,15 +206,14 @@ class ScaleOutBench {
             }
           }
           try (FlinkTestCluster flink =
-                  FlinkTestCluster.start(dir.resolve(name), logs.resolve(name), tms, 1);
+                  FlinkTestCluster.start(dir.resolve(name), logs.resolve(name), tms, slots);
               LakeCatalog lake = LakeCatalog.open(cfg.lake());
               SqlEngine sql = SqlEngine.open(lake.catalog())) {
-            int code =
-                flink.submit(Duration.ofMinutes(3), yaml, dir.resolve("data"), "-P", "" + tms);
+            int code = flink.submit(Duration.ofMinutes(3), yaml, dir.resolve("data"), "-P", "" + p);
             assertThat(code).as("submit: %s", console.err()).isZero();
             long start = System.currentTimeMillis();
-            long ms =
-                until(
+            Replay r =
+                replay(
                     () ->
                         ((Number)
                                 sql.query("SELECT count(*) FROM curated.sensors")
@@ -182,12 +223,17 @@ class ScaleOutBench {
                             .longValue(),
                     events,
                     start);
-            double rate = events * 1000.0 / ms;
-            (tms == 1 ? one : two).add(rate);
-            say(
-                "run %d, Flink cluster, %d TaskManager(s), parallelism %d: all %,d in the lake"
-                    + " %.1f s after the job ran = %,.0f readings/s",
-                run, tms, tms, events, ms / 1000.0, rate);
+            (p == 1 ? one : tms == 1 ? oneTwoSlots : two).add(r.steady());
+            (p == 1 ? oneOverall : tms == 1 ? oneTwoSlotsOverall : twoOverall).add(r.overall());
+            sayReplay(
+                String.format(
+                    Locale.ROOT,
+                    "run %d, Flink cluster, %d TaskManager(s) x %d slot(s), parallelism %d",
+                    run,
+                    tms,
+                    slots,
+                    p),
+                r);
             flink.job().cancel().get(60, TimeUnit.SECONDS);
           }
         }
@@ -212,23 +258,33 @@ class ScaleOutBench {
           }
           long start = System.currentTimeMillis();
           stack.ls.startJob();
-          long ms = until(() -> stack.count("SELECT count(*) FROM curated.sensors"), events, start);
-          double rate = events * 1000.0 / ms;
-          embedded.add(rate);
-          say(
-              "run %d, embedded (up), parallelism %d: all %,d in the lake %.1f s after the job"
-                  + " started = %,.0f readings/s",
-              run, cfg.parallelism(), events, ms / 1000.0, rate);
+          Replay r =
+              replay(() -> stack.count("SELECT count(*) FROM curated.sensors"), events, start);
+          embedded.add(r.steady());
+          embeddedOverall.add(r.overall());
+          sayReplay(
+              String.format(
+                  Locale.ROOT, "run %d, embedded (up), parallelism %d", run, cfg.parallelism()),
+              r);
         }
       }
       say(
-          "medians: 1 TaskManager %,.0f/s, 2 TaskManagers %,.0f/s (x%.2f), embedded %,.0f/s;"
-              + " cluster (2 TMs) / embedded = %.2f",
+          "medians, from the first commit to the last: 1 TaskManager (p 1) %,.0f/s; 1 TaskManager"
+              + " x 2 slots (p 2) %,.0f/s; 2 TaskManagers (p 2) %,.0f/s (x%.2f of 1 TaskManager);"
+              + " embedded (p 2) %,.0f/s; cluster with 2 TaskManagers / embedded = %.2f",
           median(one),
+          median(oneTwoSlots),
           median(two),
           median(two) / median(one),
           median(embedded),
           median(two) / median(embedded));
+      say(
+          "medians, whole replay with start-up: 1 TaskManager %,.0f/s, 1 TaskManager x 2 slots"
+              + " %,.0f/s, 2 TaskManagers %,.0f/s, embedded %,.0f/s",
+          median(oneOverall),
+          median(oneTwoSlotsOverall),
+          median(twoOverall),
+          median(embeddedOverall));
     } finally {
       for (Process p : gateways) {
         p.destroyForcibly();
