@@ -257,13 +257,7 @@ final class FlinkTestCluster implements AutoCloseable {
    */
   static PipelineConfig writePipeline(Path dir, String name, int parallelism, String... sources)
       throws IOException {
-    Files.writeString(
-        dir.resolve("s.schema.json"),
-        """
-        {"type": "object", "required": ["id", "device_id", "ts"],
-         "properties": {"id": {"type": "string"}, "device_id": {"type": "string"},
-          "ts": {"type": "string", "format": "date-time"}, "temperature": {"type": "number"}}}
-        """);
+    GatewayNodesIT.writeSensorSchema(dir);
     StringBuilder yaml =
         new StringBuilder("pipeline: ")
             .append(name)

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.lakestream.api.config.PipelineConfig;
 import io.lakestream.api.config.PipelineLoader;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -100,6 +101,19 @@ class GatewayNodesIT {
     return p;
   }
 
+  /**
+   * Writes {@code s.schema.json} into {@code dir}: the schema of the readings {@link #event} makes.
+   */
+  static void writeSensorSchema(Path dir) throws IOException {
+    Files.writeString(
+        dir.resolve("s.schema.json"),
+        """
+        {"type": "object", "required": ["id", "device_id", "ts"],
+         "properties": {"id": {"type": "string"}, "device_id": {"type": "string"},
+          "ts": {"type": "string", "format": "date-time"}, "temperature": {"type": "number"}}}
+        """);
+  }
+
   static String event(String id) {
     return "{\"id\":\""
         + id
@@ -112,13 +126,7 @@ class GatewayNodesIT {
 
   @Test
   void nodesAcknowledgeOnlyWhatKafkaHoldsAndAKilledOneLosesNothing() throws Exception {
-    Files.writeString(
-        dir.resolve("s.schema.json"),
-        """
-        {"type": "object", "required": ["id", "device_id", "ts"],
-         "properties": {"id": {"type": "string"}, "device_id": {"type": "string"},
-          "ts": {"type": "string", "format": "date-time"}, "temperature": {"type": "number"}}}
-        """);
+    writeSensorSchema(dir);
     String sources =
         """
         sources:

@@ -34,13 +34,7 @@ class KafkaClusterIT {
     List<Process> nodes = new ArrayList<>();
     try (KafkaTestCluster kafka = KafkaTestCluster.start(dir, dir)) {
       String bootstrap = kafka.bootstrap();
-      Files.writeString(
-          dir.resolve("s.schema.json"),
-          """
-          {"type": "object", "required": ["id", "device_id", "ts"],
-           "properties": {"id": {"type": "string"}, "device_id": {"type": "string"},
-            "ts": {"type": "string", "format": "date-time"}, "temperature": {"type": "number"}}}
-          """);
+      GatewayNodesIT.writeSensorSchema(dir);
       String body =
           """
           kafka: {bootstrap_servers: "BOOT", partitions: 3, replication_factor: 3}

@@ -1,6 +1,7 @@
 package io.lakestream.app.cli;
 
 import io.lakestream.api.config.PipelineConfig;
+import io.lakestream.app.Failures;
 import io.lakestream.app.cluster.FlinkCluster;
 import io.lakestream.app.cluster.FlinkSubmit;
 import io.lakestream.jobs.deploy.PreparedPipeline;
@@ -137,7 +138,7 @@ final class SubmitCommand implements Callable<Integer> {
       }
     } catch (Exception e) {
       System.err.println(
-          "error: cannot reach the Flink cluster at " + flinkRest + ": " + rootMessage(e));
+          "error: cannot reach the Flink cluster at " + flinkRest + ": " + Failures.rootMessage(e));
       return 1;
     }
     try (PreparedPipeline prepared = PreparedPipeline.prepare(cfg)) {
@@ -179,7 +180,7 @@ final class SubmitCommand implements Callable<Integer> {
       System.out.println("Job " + job.getJobID() + " is running.");
       return 0;
     } catch (Exception e) {
-      String why = rootMessage(e);
+      String why = Failures.rootMessage(e);
       System.err.println("error: cannot submit the job to " + flinkRest + ": " + why);
       if (savepoint != null && why.contains("Cannot map checkpoint/savepoint state")) {
         System.err.println(
@@ -231,13 +232,5 @@ final class SubmitCommand implements Callable<Integer> {
       }
       return out;
     }
-  }
-
-  private static String rootMessage(Throwable t) {
-    Throwable c = t;
-    while (c.getCause() != null && c.getCause() != c) {
-      c = c.getCause();
-    }
-    return c.getClass().getSimpleName() + ": " + c.getMessage();
   }
 }

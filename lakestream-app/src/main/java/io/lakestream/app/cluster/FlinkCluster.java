@@ -1,5 +1,6 @@
 package io.lakestream.app.cluster;
 
+import io.lakestream.app.Failures;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -54,7 +55,10 @@ public final class FlinkCluster implements AutoCloseable {
         JobResult r = client.requestJobResult(id).get(30, TimeUnit.SECONDS);
         String cause =
             r.getSerializedThrowable()
-                .map(t -> rootMessage(t.deserializeError(FlinkCluster.class.getClassLoader())))
+                .map(
+                    t ->
+                        Failures.rootMessage(
+                            t.deserializeError(FlinkCluster.class.getClassLoader())))
                 .orElse("no cause given");
         throw new IllegalStateException("the job ended " + s + " while starting: " + cause);
       }
@@ -78,13 +82,5 @@ public final class FlinkCluster implements AutoCloseable {
   @Override
   public void close() {
     client.close();
-  }
-
-  static String rootMessage(Throwable t) {
-    Throwable c = t;
-    while (c.getCause() != null && c.getCause() != c) {
-      c = c.getCause();
-    }
-    return c.getClass().getSimpleName() + ": " + c.getMessage();
   }
 }

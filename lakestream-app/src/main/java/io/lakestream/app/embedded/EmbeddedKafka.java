@@ -58,30 +58,11 @@ public final class EmbeddedKafka implements AutoCloseable {
       int brokerPort = port == 0 ? freePort() : port;
       requireFree(brokerPort);
       int controllerPort = freePort();
-      Properties p = new Properties();
-      p.put("process.roles", "broker,controller");
-      p.put("node.id", "1");
-      p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-      p.put(
-          "listeners",
-          "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-      p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
-      p.put("controller.listener.names", "CONTROLLER");
-      p.put("inter.broker.listener.name", "PLAINTEXT");
-      p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-      p.put("log.dirs", logDir.toAbsolutePath().toString());
-      p.put("offsets.topic.replication.factor", "1");
-      p.put("offsets.topic.num.partitions", "4");
-      p.put("transaction.state.log.replication.factor", "1");
-      p.put("transaction.state.log.min.isr", "1");
-      p.put("share.coordinator.state.topic.replication.factor", "1");
-      p.put("share.coordinator.state.topic.min.isr", "1");
-      p.put("group.initial.rebalance.delay.ms", "0");
-      p.put("auto.create.topics.enable", "false");
-      p.put("num.partitions", "4");
       // One broker: a record acked with acks=all is in this broker's log (page cache), which
       // survives a crash of this process but not of the machine. Documented in docs/durability.
-      p.put("min.insync.replicas", "1");
+      Properties p =
+          kraftNode(1, "1@127.0.0.1:" + controllerPort, brokerPort, controllerPort, logDir, 1, 1);
+      p.put("num.partitions", "4");
       p.put("log.retention.hours", "168");
       p.put("log.segment.bytes", String.valueOf(256 * 1024 * 1024));
       KafkaConfig config = KafkaConfig.fromProps(p, false);
@@ -103,6 +84,64 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
+  /**
+   * The settings of one KRaft node that is both broker and controller, on loopback: a PLAINTEXT
+   * listener on {@code brokerPort}, the controller on {@code controllerPort}, its log in {@code
+   * logDir}; topics are created only on request, never automatically.
+   *
+   * @param voters the controller quorum, {@code id@host:port,...}
+   * @param replication replication factor of new and internal topics
+   * @param minInsync {@code min.insync.replicas} of every topic; unclean leader election stays off
+   */
+  public static Properties kraftNode(
+      int nodeId,
+      String voters,
+      int brokerPort,
+      int controllerPort,
+      Path logDir,
+      int replication,
+      int minInsync) {
+    Properties p = new Properties();
+    p.put("process.roles", "broker,controller");
+    p.put("node.id", String.valueOf(nodeId));
+    p.put("controller.quorum.voters", voters);
+    p.put(
+        "listeners",
+        "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+    p.put("controller.listener.names", "CONTROLLER");
+    p.put("inter.broker.listener.name", "PLAINTEXT");
+    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("log.dirs", logDir.toAbsolutePath().toString());
+    p.put("default.replication.factor", String.valueOf(replication));
+    p.put("min.insync.replicas", String.valueOf(minInsync));
+    p.put("offsets.topic.replication.factor", String.valueOf(replication));
+    p.put("offsets.topic.num.partitions", "4");
+    p.put("transaction.state.log.replication.factor", String.valueOf(replication));
+    p.put("transaction.state.log.min.isr", String.valueOf(minInsync));
+    p.put("share.coordinator.state.topic.replication.factor", String.valueOf(replication));
+    p.put("share.coordinator.state.topic.min.isr", String.valueOf(minInsync));
+    p.put("group.initial.rebalance.delay.ms", "0");
+    p.put("auto.create.topics.enable", "false");
+    p.put("unclean.leader.election.enable", "false");
+    return p;
+  }
+
+  /** Formats a KRaft node's log folder for the cluster; a formatted folder is left as it is. */
+  public static void formatLog(Path logDir, String clusterId, int nodeId) throws Exception {
+    new Formatter()
+        .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+        .setClusterId(clusterId)
+        .setNodeId(nodeId)
+        .setDirectories(List.of(logDir.toAbsolutePath().toString()))
+        .setMetadataLogDirectory(logDir.toAbsolutePath().toString())
+        .setControllerListenerName("CONTROLLER")
+        .setReleaseVersion(MetadataVersion.latestProduction())
+        .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
+        .setIgnoreFormatted(true)
+        .run();
+  }
+
   private static void format(Path logDir) {
     // The cluster id is kept so a restarted broker formats nothing and finds its log again.
     Path idFile = logDir.resolve(CLUSTER_ID_FILE);
@@ -114,17 +153,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         clusterId = org.apache.kafka.common.Uuid.randomUuid().toString();
         Files.writeString(idFile, clusterId);
       }
-      new Formatter()
-          .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
-          .setClusterId(clusterId)
-          .setNodeId(1)
-          .setDirectories(List.of(logDir.toAbsolutePath().toString()))
-          .setMetadataLogDirectory(logDir.toAbsolutePath().toString())
-          .setControllerListenerName("CONTROLLER")
-          .setReleaseVersion(MetadataVersion.latestProduction())
-          .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
-          .setIgnoreFormatted(true)
-          .run();
+      formatLog(logDir, clusterId, 1);
     } catch (Exception e) {
       throw new IllegalStateException(
           "cannot format the Kafka log directory "

@@ -3,6 +3,7 @@ package io.lakestream.app.embedded;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lakestream.api.config.LakeConfig;
 import io.lakestream.api.config.PipelineConfig;
+import io.lakestream.app.Failures;
 import io.lakestream.app.alerts.AlertDispatcher;
 import io.lakestream.app.export.WarehouseExport;
 import io.lakestream.app.http.ObserveRoutes;
@@ -314,17 +315,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
       observing.set(o);
       return ls;
     } catch (RuntimeException | IOException e) {
-      for (int i = started.size() - 1; i >= 0; i--) {
-        try {
-          started.get(i).close();
-        } catch (Exception suppressed) {
-          e.addSuppressed(suppressed);
-        }
-      }
-      if (e instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IllegalStateException(e.getMessage(), e);
+      throw closeAfterFailedStart(started, e);
     }
   }
 
@@ -369,7 +360,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
           "cannot start the Flink job"
               + restore.map(p -> " from " + p).orElse("")
               + ": "
-              + rootMessage(e)
+              + Failures.rootMessage(e)
               + restore
                   .map(
                       p ->
@@ -389,7 +380,8 @@ public final class EmbeddedLakestream implements AutoCloseable {
       try {
         status = job.getJobStatus().get(10, TimeUnit.SECONDS);
       } catch (Exception e) {
-        throw new IllegalStateException("cannot read the Flink job status: " + rootMessage(e), e);
+        throw new IllegalStateException(
+            "cannot read the Flink job status: " + Failures.rootMessage(e), e);
       }
       if (status == JobStatus.RUNNING) {
         return;
@@ -399,7 +391,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
         try {
           job.getJobExecutionResult().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
-          cause = ": " + rootMessage(e);
+          cause = ": " + Failures.rootMessage(e);
         }
         throw new IllegalStateException(
             "the Flink job ended while starting (" + status + ")" + cause);
@@ -470,7 +462,9 @@ public final class EmbeddedLakestream implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
-      LOG.warn("Could not check how far the job has read ({}); stopping anyway.", rootMessage(e));
+      LOG.warn(
+          "Could not check how far the job has read ({}); stopping anyway.",
+          Failures.rootMessage(e));
     }
   }
 
@@ -584,11 +578,11 @@ public final class EmbeddedLakestream implements AutoCloseable {
       LOG.warn(
           "Could not stop the Flink job with a savepoint ({}); cancelling it. The next start resumes"
               + " from the last checkpoint and re-reads the rest from Kafka.",
-          rootMessage(e));
+          Failures.rootMessage(e));
       try {
         job.cancel().get(30, TimeUnit.SECONDS);
       } catch (Exception ce) {
-        LOG.warn("Cancelling the Flink job failed: {}", rootMessage(ce));
+        LOG.warn("Cancelling the Flink job failed: {}", Failures.rootMessage(ce));
       }
     }
     stopStorage();
@@ -610,7 +604,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
       try {
         job.cancel().get(30, TimeUnit.SECONDS);
       } catch (Exception e) {
-        LOG.warn("Cancelling the Flink job failed: {}", rootMessage(e));
+        LOG.warn("Cancelling the Flink job failed: {}", Failures.rootMessage(e));
       }
     }
     stopStorage();
@@ -677,7 +671,7 @@ public final class EmbeddedLakestream implements AutoCloseable {
     try {
       c.close();
     } catch (Exception e) {
-      LOG.warn("Stopping the {} failed: {}", what, rootMessage(e));
+      LOG.warn("Stopping the {} failed: {}", what, Failures.rootMessage(e));
     }
   }
 
@@ -696,12 +690,19 @@ public final class EmbeddedLakestream implements AutoCloseable {
     }
   }
 
-  static String rootMessage(Throwable t) {
-    Throwable c = t;
-    while (c.getCause() != null && c.getCause() != c) {
-      c = c.getCause();
+  /**
+   * Closes what a failed start had started, newest first, and answers the failure to throw: {@code
+   * e} itself when unchecked, else wrapped; close failures are added to it as suppressed.
+   */
+  static RuntimeException closeAfterFailedStart(List<AutoCloseable> started, Exception e) {
+    for (int i = started.size() - 1; i >= 0; i--) {
+      try {
+        started.get(i).close();
+      } catch (Exception suppressed) {
+        e.addSuppressed(suppressed);
+      }
     }
-    return c.getClass().getSimpleName() + ": " + c.getMessage();
+    return e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
   }
 
   private static void sleepQuietly(long ms) {

@@ -131,17 +131,7 @@ public final class GatewayNode implements AutoCloseable {
           cfg.rawTopic());
       return new GatewayNode(cfg, lock, schemas, producer, gateway, sources);
     } catch (RuntimeException | IOException e) {
-      for (int i = started.size() - 1; i >= 0; i--) {
-        try {
-          started.get(i).close();
-        } catch (Exception suppressed) {
-          e.addSuppressed(suppressed);
-        }
-      }
-      if (e instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IllegalStateException(e.getMessage(), e);
+      throw EmbeddedLakestream.closeAfterFailedStart(started, e);
     }
   }
 

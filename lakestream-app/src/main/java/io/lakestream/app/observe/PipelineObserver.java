@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakestream.api.config.PipelineConfig;
 import io.lakestream.api.config.SourceConfig;
 import io.lakestream.api.ingest.SourceCounters;
+import io.lakestream.app.Failures;
 import io.lakestream.app.search.SearchService;
 import io.lakestream.gateway.http.GatewayStats;
 import io.lakestream.gateway.http.HttpGateway;
@@ -30,6 +31,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
@@ -197,7 +199,7 @@ public final class PipelineObserver implements AutoCloseable {
       committed = c;
       kafkaProblem = null;
     } catch (Exception e) {
-      kafkaProblem = "Kafka did not answer: " + rootMessage(e);
+      kafkaProblem = "Kafka did not answer: " + Failures.rootMessage(e);
     }
   }
 
@@ -291,36 +293,28 @@ public final class PipelineObserver implements AutoCloseable {
 
   /** Accepted events per source. */
   Map<String, Long> accepted() {
-    Map<String, Long> out = new LinkedHashMap<>();
-    GatewayStats g = gateway.stats();
-    for (SourceConfig s : cfg.sources().values()) {
-      long n = 0;
-      GatewayStats.SourceStats gs = g.source(s.name());
-      if (gs != null) {
-        n += gs.accepted();
-      }
-      SourceCounters c = listeners.get(s.name());
-      if (c != null) {
-        n += c.accepted();
-      }
-      out.put(s.name(), n);
-    }
-    return out;
+    return perSource(GatewayStats.SourceStats::accepted, SourceCounters::accepted);
   }
 
   /** Events refused at the door per source: malformed lines (HTTP) and refused records. */
   Map<String, Long> refused() {
+    return perSource(GatewayStats.SourceStats::quarantined, SourceCounters::rejected);
+  }
+
+  /** A count per source: the HTTP gateway's plus the source's listener's, either may be absent. */
+  private Map<String, Long> perSource(
+      ToLongFunction<GatewayStats.SourceStats> http, ToLongFunction<SourceCounters> listener) {
     Map<String, Long> out = new LinkedHashMap<>();
     GatewayStats g = gateway.stats();
     for (SourceConfig s : cfg.sources().values()) {
       long n = 0;
       GatewayStats.SourceStats gs = g.source(s.name());
       if (gs != null) {
-        n += gs.quarantined();
+        n += http.applyAsLong(gs);
       }
       SourceCounters c = listeners.get(s.name());
       if (c != null) {
-        n += c.rejected();
+        n += listener.applyAsLong(c);
       }
       out.put(s.name(), n);
     }
@@ -809,14 +803,6 @@ public final class PipelineObserver implements AutoCloseable {
   public void close() {
     closed = true;
     admin.close(Duration.ofSeconds(2));
-  }
-
-  private static String rootMessage(Throwable t) {
-    Throwable c = t;
-    while (c.getCause() != null && c.getCause() != c) {
-      c = c.getCause();
-    }
-    return c.getClass().getSimpleName() + ": " + c.getMessage();
   }
 
   /** For tests: the set of seen error keys. */
