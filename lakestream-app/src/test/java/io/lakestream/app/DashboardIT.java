@@ -2,7 +2,6 @@ package io.lakestream.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.File;
 import java.net.URI;
@@ -28,8 +27,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -43,44 +40,9 @@ class DashboardIT {
 
   @TempDir Path dir;
 
-  private static final Path CHROMIUM =
-      Path.of(System.getProperty("chromium.binary", "/usr/bin/chromium"));
-  private static final Path DRIVER =
-      Path.of(System.getProperty("chromedriver.binary", "/usr/bin/chromedriver"));
   private static final HttpClient HTTP =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private static final String SCRIPT = "<script>window.__pwned=1</script><b>bold</b>";
-
-  private static ChromeDriver chromium(Path profile) {
-    for (Path p : List.of(CHROMIUM, DRIVER)) {
-      if (!Files.isExecutable(p)) {
-        fail(
-            "The dashboard test needs headless Chromium and its driver, but "
-                + p
-                + " is missing. Install them with: apt-get install -y chromium chromium-driver");
-      }
-    }
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments(
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        "--window-size=1400,2600",
-        "--user-data-dir=" + profile);
-    return new ChromeDriver(
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(DRIVER.toFile())
-            .usingAnyFreePort()
-            .build(),
-        options);
-  }
 
   private static String reading(String id, String device, double temperature) {
     return "{\"id\":\""
@@ -135,7 +97,7 @@ class DashboardIT {
   @Test
   void theDashboardShowsTheRunningPipelineAndMetricsAgreeWithTheLake() throws Exception {
     Path profile = Files.createTempDirectory("lakestream-chromium-");
-    ChromeDriver d = chromium(profile);
+    ChromeDriver d = io.lakestream.dashboard.HeadlessChromium.start(profile);
     try (TestStack stack = TestStack.start(dir.resolve("data"))) {
       d.get(stack.ls.gatewayUrl() + "/");
       waitFor(d, "the live indicator", w -> text(w, "live-text").contains("live") ? true : null);

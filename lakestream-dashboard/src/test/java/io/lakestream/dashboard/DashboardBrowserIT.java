@@ -1,7 +1,6 @@
 package io.lakestream.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -23,11 +22,8 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -38,10 +34,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class DashboardBrowserIT {
 
-  private static final Path CHROMIUM =
-      Path.of(System.getProperty("chromium.binary", "/usr/bin/chromium"));
-  private static final Path DRIVER =
-      Path.of(System.getProperty("chromedriver.binary", "/usr/bin/chromedriver"));
   private static final Duration WAIT = Duration.ofSeconds(20);
 
   private static ChromeDriver driver;
@@ -50,39 +42,8 @@ class DashboardBrowserIT {
 
   @BeforeAll
   static void startBrowser() throws Exception {
-    for (Path p : List.of(CHROMIUM, DRIVER)) {
-      if (!Files.isExecutable(p)) {
-        fail(
-            "The dashboard browser test needs headless Chromium and its driver, but "
-                + p
-                + " is missing. Install them with: apt-get install -y chromium chromium-driver"
-                + " (or point -Dchromium.binary / -Dchromedriver.binary at them).");
-      }
-    }
     profile = Files.createTempDirectory("dashboard-chromium-");
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments(
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        "--window-size=1400,2600",
-        "--user-data-dir=" + profile);
-    LoggingPreferences logs = new LoggingPreferences();
-    logs.enable(LogType.BROWSER, Level.ALL);
-    options.setCapability("goog:loggingPrefs", logs);
-    ChromeDriverService service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(DRIVER.toFile())
-            .usingAnyFreePort()
-            .build();
-    driver = new ChromeDriver(service, options);
+    driver = HeadlessChromium.start(profile);
     driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
   }
 
