@@ -4,11 +4,8 @@ import io.lakestream.api.config.PipelineConfig;
 import io.lakestream.app.embedded.GatewayNode;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import sun.misc.Signal;
 
 /** {@code lakestream gateway}: ingestion only, against an external Kafka cluster. */
 @Command(
@@ -32,17 +29,7 @@ final class GatewayCommand implements Callable<Integer> {
 
   @Mixin PipelineOptions pipeline = new PipelineOptions();
 
-  @Option(
-      names = "--port",
-      paramLabel = "PORT",
-      description = "HTTP port (default: gateway.port of the pipeline file).")
-  Integer port;
-
-  @Option(
-      names = "--host",
-      paramLabel = "ADDRESS",
-      description = "HTTP address (default: gateway.host of the pipeline file, 127.0.0.1).")
-  String host;
+  @Mixin GatewayAddressOptions address = new GatewayAddressOptions();
 
   @Override
   public Integer call() throws InterruptedException {
@@ -50,13 +37,7 @@ final class GatewayCommand implements Callable<Integer> {
     if (loaded.isEmpty()) {
       return 2;
     }
-    PipelineConfig cfg = loaded.get();
-    if (port != null || host != null) {
-      var gw = cfg.gateway();
-      gw = port != null ? gw.withPort(port) : gw;
-      gw = host != null ? gw.withHost(host) : gw;
-      cfg = cfg.withGateway(gw);
-    }
+    PipelineConfig cfg = address.applyTo(loaded.get());
     GatewayNode node;
     try {
       node = GatewayNode.start(cfg, pipeline.dataDirAbsolute());
@@ -64,22 +45,7 @@ final class GatewayCommand implements Callable<Integer> {
       System.err.println("error: " + e.getMessage());
       return 1;
     }
-    CountDownLatch stop = new CountDownLatch(1);
-    AtomicInteger signals = new AtomicInteger();
-    for (String name : new String[] {"INT", "TERM"}) {
-      try {
-        Signal.handle(
-            new Signal(name),
-            sig -> {
-              if (signals.incrementAndGet() > 1) {
-                Runtime.getRuntime().halt(130);
-              }
-              stop.countDown();
-            });
-      } catch (IllegalArgumentException unsupported) {
-        // the shutdown hook still closes the node
-      }
-    }
+    CountDownLatch stop = StopSignals.install(null);
     Thread hook = new Thread(node::close, "lakestream-gateway-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     System.out.printf(

@@ -8,11 +8,9 @@ import io.lakestream.app.embedded.EmbeddedLakestream;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import sun.misc.Signal;
 
 /** {@code lakestream up}: the whole platform embedded in this JVM. */
 @Command(
@@ -26,17 +24,7 @@ final class UpCommand implements Callable<Integer> {
 
   @Mixin PipelineOptions pipeline = new PipelineOptions();
 
-  @Option(
-      names = "--port",
-      paramLabel = "PORT",
-      description = "HTTP gateway port (default: gateway.port of the pipeline file, 8080).")
-  Integer port;
-
-  @Option(
-      names = "--host",
-      paramLabel = "HOST",
-      description = "HTTP gateway address (default: gateway.host of the pipeline file, 127.0.0.1).")
-  String host;
+  @Mixin GatewayAddressOptions address = new GatewayAddressOptions();
 
   @Option(
       names = "--kafka-port",
@@ -50,13 +38,7 @@ final class UpCommand implements Callable<Integer> {
     if (loaded.isEmpty()) {
       return 2;
     }
-    PipelineConfig cfg = loaded.get();
-    if (port != null || host != null) {
-      var gw = cfg.gateway();
-      gw = port != null ? gw.withPort(port) : gw;
-      gw = host != null ? gw.withHost(host) : gw;
-      cfg = cfg.withGateway(gw);
-    }
+    PipelineConfig cfg = address.applyTo(loaded.get());
     System.out.printf(
         "Starting pipeline '%s' from %s (data: %s)...%n",
         cfg.name(), pipeline.pipelineFile(), pipeline.dataDirAbsolute());
@@ -81,24 +63,8 @@ final class UpCommand implements Callable<Integer> {
     // Stop on SIGINT/SIGTERM ourselves instead of in a JVM shutdown hook: by the time shutdown
     // hooks run, Iceberg's shared worker pool has been terminated by its own hook, and the final
     // lake commit of the savepoint would fail.
-    CountDownLatch stopRequested = new CountDownLatch(1);
-    AtomicInteger signals = new AtomicInteger();
-    for (String name : new String[] {"INT", "TERM"}) {
-      try {
-        Signal.handle(
-            new Signal(name),
-            sig -> {
-              if (signals.incrementAndGet() > 1) {
-                System.err.println(
-                    "\nForced exit: the next start resumes from the last checkpoint.");
-                Runtime.getRuntime().halt(130);
-              }
-              stopRequested.countDown();
-            });
-      } catch (IllegalArgumentException unsupported) {
-        // platform without this signal: the shutdown hook below still closes what it can
-      }
-    }
+    CountDownLatch stopRequested =
+        StopSignals.install("\nForced exit: the next start resumes from the last checkpoint.");
     Thread hook = new Thread(ls::close, "lakestream-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     printBanner(ls);
